@@ -1,0 +1,178 @@
+"""The ``complaints-report`` command: validate an export and compute a year's figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__, paths
+
+log = logging.getLogger("complaints_report")
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s: %(message)s" if verbose else "%(message)s",
+        stream=sys.stderr,
+    )
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    """Write JSON next to ``path`` and rename it into place, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .params import load_params
+    from .validation import validate_dataset
+
+    data_dir = paths.resolve(args.data_dir)
+    columns = load_params(args.year).columns if args.year else _default_columns()
+    if not data_dir.is_dir():
+        print(f"{data_dir}: no such data set folder", file=sys.stderr)
+        return EXIT_DATA
+    problems = validate_dataset(data_dir, columns)
+    if problems:
+        print(
+            f"{data_dir}: {len(problems)} problem(s) found; nothing was written.", file=sys.stderr
+        )
+        for p in problems:
+            print(str(p), file=sys.stderr)
+        return EXIT_DATA
+    print(f"{data_dir}: the data set follows the data contract.")
+    return EXIT_OK
+
+
+def _default_columns() -> dict[str, dict[str, str]]:
+    import yaml
+
+    defaults = paths.PARAMS_DIR / "defaults.yml"
+    if not defaults.is_file():
+        return {}
+    return (yaml.safe_load(defaults.read_text(encoding="utf-8")) or {}).get("columns") or {}
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from .figures import compute_figures, prepare
+    from .params import load_params
+    from .reading import DataError, load_dataset
+
+    params = load_params(args.financial_year, overrides={"data": args.data})
+    data_dir = params.data_dir
+    log.info(
+        "financial year %s; data set %s%s",
+        params.financial_year,
+        data_dir,
+        " (synthetic demo records)" if params.synthetic_data else "",
+    )
+    if not data_dir.is_dir():
+        print(
+            f"{data_dir}: no such data set folder (set 'data' in params or pass --data)",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
+    try:
+        ds = load_dataset(data_dir, params.columns)
+    except DataError as exc:
+        print(
+            f"{data_dir}: {len(exc.problems)} problem(s) found; nothing was written.",
+            file=sys.stderr,
+        )
+        for p in exc.problems:
+            print(str(p), file=sys.stderr)
+        return EXIT_DATA
+    figures = compute_figures(prepare(ds, params), params.fy)
+    target = paths.year_output_dir(params.financial_year, args.out) / "figures.json"
+    write_json_atomic(target, figures)
+    council = figures["council"]
+    log.info(
+        "%s: %d complaints council-wide (%d formal, %d informal); wrote %s",
+        params.financial_year,
+        council["complaints"],
+        council["formal"],
+        council["informal"],
+        target,
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="complaints-report",
+        description="Produce the annual children's services complaints report from a complaints export.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="more detail in the log")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = sub.add_parser(
+        "validate",
+        help="check a data set against the data contract",
+        description="Check every table of a data set folder against the data contract and "
+        "print one line per problem (file, row, column, value, what was expected). "
+        "Exits 1 when there is any problem.",
+    )
+    v.add_argument("data_dir", metavar="DATA_DIR", help="the data set folder, e.g. data/demo")
+    v.add_argument(
+        "--year",
+        metavar="FY",
+        help="use this year's params (its column map); default: defaults.yml",
+    )
+    v.set_defaults(func=cmd_validate)
+
+    f = sub.add_parser(
+        "figures",
+        help="compute a financial year's figures.json",
+        description="Validate the data set and write <out>/<FY>/figures.json as the data "
+        "contract specifies. Nothing is written if the data set has problems.",
+    )
+    f.add_argument("financial_year", metavar="FY", help="financial year, e.g. 2023-24")
+    f.add_argument(
+        "--data", metavar="DIR", help="data set folder (default: the one params name, data/demo)"
+    )
+    f.add_argument("--out", metavar="DIR", help="outputs folder (default: outputs)")
+    f.set_defaults(func=cmd_figures)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .calendar import FinancialYear
+    from .params import ParamsError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    _setup_logging(args.verbose)
+    try:
+        if getattr(args, "financial_year", None):
+            FinancialYear.parse(args.financial_year)
+        return args.func(args)
+    except ParamsError as exc:
+        print(f"params: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

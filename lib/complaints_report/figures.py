@@ -1,0 +1,262 @@
+"""The figures engine: every counting definition of the data contract, computed once, vectorised."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .calendar import QUARTERS, FinancialYear, financial_year_start, quarter_of, working_days
+from .params import Params
+from .reading import Dataset
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+STAGES = ("Informal", "Stage 1", "Stage 2", "Stage 3")
+OUTCOMES = ("Fully justified", "Partially justified", "Not justified", "Withdrawn")
+JUDGED = ("Fully justified", "Partially justified", "Not justified")
+NOT_RECORDED = "Not recorded"
+LEFT_BLANK = "Left blank"
+EQUALITY_CHARACTERISTICS = (
+    "gender",
+    "age_band",
+    "ethnicity",
+    "religion",
+    "sexuality",
+    "disability",
+)
+QUARTER_KEYS = (
+    "formal",
+    "informal",
+    "ombudsman_decisions",
+    "ombudsman_upheld",
+    "overdue_share",
+    "fully_justified_share",
+    "partly_justified_share",
+    "compliments",
+    "learnings",
+)
+
+
+@dataclass
+class Prepared:
+    """A data set with the derived columns every figure needs, computed once."""
+
+    params: Params
+    complaints: pd.DataFrame
+    compliments: pd.DataFrame
+    ombudsman: pd.DataFrame
+    advocacy: pd.DataFrame
+    equalities: pd.DataFrame
+    member_conduct: pd.DataFrame
+    areas: list[str]
+
+    @property
+    def target(self) -> int:
+        return self.params.targets.stage1_working_days
+
+
+def _with_period(frame: pd.DataFrame, date_col: str) -> pd.DataFrame:
+    out = frame.copy()
+    out["fy_start"] = financial_year_start(out[date_col])
+    out["quarter"] = quarter_of(out[date_col])
+    return out
+
+
+def prepare(ds: Dataset, params: Params) -> Prepared:
+    """Add financial year, quarter, working days, overdue flag and report theme to each table."""
+    c = _with_period(ds.complaints, "received_date")
+    c["working_days"] = working_days(c["received_date"], c["responded_date"])
+    theme = c["theme"].astype("string")
+    c["report_theme"] = theme.replace(params.theme_map).fillna(NOT_RECORDED)
+    c["complainant"] = c["complainant_type"].astype("string").fillna(NOT_RECORDED)
+    c["children"] = c["directorate"] == params.children_directorate
+
+    comp = _with_period(ds.compliments, "date")
+    omb = _with_period(ds.ombudsman, "decision_date")
+    adv = _with_period(ds.advocacy, "quarter_start")
+    eq = _with_period(ds.equalities, "received_date")
+    mc = _with_period(ds.member_conduct, "received_date")
+
+    present = set(c.loc[c["children"], "service_area"].dropna().unique())
+    present |= set(
+        comp.loc[comp["directorate"] == params.children_directorate, "service_area"].dropna()
+    )
+    present |= set(
+        omb.loc[omb["directorate"] == params.children_directorate, "service_area"].dropna()
+    )
+    ordered = [a for a in params.service_areas if a in present]
+    ordered += sorted(present - set(ordered))
+    return Prepared(params, c, comp, omb, adv, eq, mc, ordered)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _share(num: float, den: float) -> float | None:
+    return None if den == 0 else float(num) / float(den)
+
+
+def _in_year(frame: pd.DataFrame, fy: FinancialYear) -> pd.Series:
+    return frame["fy_start"] == fy.start_year
+
+
+def _count_by_quarter(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    """Counts of ``mask`` by quarter, Q1..Q4 always present."""
+    counts = frame.loc[mask, "quarter"].value_counts()
+    return counts.reindex(list(QUARTERS), fill_value=0).astype(int)
+
+
+def _ordered_counts(
+    values: pd.Series, first: tuple[str, ...] = (), last: str | None = None
+) -> dict[str, int]:
+    """Value counts as a dict: ``first`` keys always present (in that order), then the rest by
+    count descending then name, with ``last`` (e.g. Not recorded) at the end when present."""
+    vc = values.value_counts()
+    out: dict[str, int] = {k: int(vc.get(k, 0)) for k in first}
+    rest = vc.drop(labels=[k for k in list(first) + [last] if k in vc.index], errors="ignore")
+    rest = rest.sort_index().sort_values(ascending=False, kind="stable")
+    out.update({str(k): int(v) for k, v in rest.items()})
+    if last is not None and last in vc.index:
+        out[last] = int(vc[last])
+    return out
+
+
+@dataclass
+class _Masks:
+    complaints: pd.Series
+    compliments: pd.Series
+    ombudsman: pd.Series
+
+
+def _area_masks(prep: Prepared, area: str | None) -> _Masks:
+    """Rows of one Children's Services area, or every row when ``area`` is None (council)."""
+    if area is None:
+        return _Masks(
+            pd.Series(True, index=prep.complaints.index),
+            pd.Series(True, index=prep.compliments.index),
+            pd.Series(True, index=prep.ombudsman.index),
+        )
+    d = prep.params.children_directorate
+    return _Masks(
+        (prep.complaints["directorate"] == d) & (prep.complaints["service_area"] == area),
+        (prep.compliments["directorate"] == d) & (prep.compliments["service_area"] == area),
+        (prep.ombudsman["directorate"] == d) & (prep.ombudsman["service_area"] == area),
+    )
+
+
+def _quarter_frame(prep: Prepared, fy: FinancialYear, masks: _Masks) -> pd.DataFrame:
+    """Counts behind the scorecard: one row per quarter plus ``year``."""
+    c = prep.complaints
+    in_c = masks.complaints.fillna(False) & _in_year(c, fy)
+    s1 = in_c & (c["stage"] == "Stage 1")
+    responded = s1 & c["responded_date"].notna()
+    overdue = responded & (c["working_days"] > prep.target).fillna(False)
+    judged = s1 & c["outcome"].isin(JUDGED)
+    o = prep.ombudsman
+    in_o = masks.ombudsman.fillna(False) & _in_year(o, fy)
+    comp = prep.compliments
+    in_comp = masks.compliments.fillna(False) & _in_year(comp, fy)
+    df = pd.DataFrame(
+        {
+            "formal": _count_by_quarter(c, s1),
+            "informal": _count_by_quarter(c, in_c & (c["stage"] == "Informal")),
+            "ombudsman_decisions": _count_by_quarter(o, in_o),
+            "ombudsman_upheld": _count_by_quarter(o, in_o & (o["decision"] == "Upheld")),
+            "responded": _count_by_quarter(c, responded),
+            "overdue": _count_by_quarter(c, overdue),
+            "judged": _count_by_quarter(c, judged),
+            "fully": _count_by_quarter(c, judged & (c["outcome"] == "Fully justified")),
+            "partly": _count_by_quarter(c, judged & (c["outcome"] == "Partially justified")),
+            "compliments": _count_by_quarter(comp, in_comp),
+            "learnings": _count_by_quarter(c, in_c & c["learning"].notna()),
+        }
+    )
+    df.loc["year"] = df.sum()
+    return df
+
+
+def _quarter_dict(row: pd.Series) -> dict[str, Any]:
+    return {
+        "formal": int(row["formal"]),
+        "informal": int(row["informal"]),
+        "ombudsman_decisions": int(row["ombudsman_decisions"]),
+        "ombudsman_upheld": int(row["ombudsman_upheld"]),
+        "overdue_share": _share(row["overdue"], row["responded"]),
+        "fully_justified_share": _share(row["fully"], row["judged"]),
+        "partly_justified_share": _share(row["partly"], row["judged"]),
+        "compliments": int(row["compliments"]),
+        "learnings": int(row["learnings"]),
+    }
+
+
+def _cost(frame: pd.DataFrame, column: str) -> float:
+    return round(float(frame[column].fillna(0).sum()), 2)
+
+
+def area_figures(prep: Prepared, fy: FinancialYear, area: str) -> dict[str, Any]:
+    """One ``service_areas`` entry of figures.json."""
+    m = _area_masks(prep, area)
+    qf = _quarter_frame(prep, fy, m)
+    c = prep.complaints[m.complaints & _in_year(prep.complaints, fy)]
+    o = prep.ombudsman[m.ombudsman & _in_year(prep.ombudsman, fy)]
+    front = c[c["stage"].isin(["Informal", "Stage 1"])]
+    s1 = c[c["stage"] == "Stage 1"]
+    esc = c[c["stage"].isin(["Stage 2", "Stage 3"])]
+    return {
+        "quarters": {q: _quarter_dict(qf.loc[q]) for q in [*QUARTERS, "year"]},
+        "stages": {s: int((c["stage"] == s).sum()) for s in STAGES},
+        "ombudsman": {
+            "decisions": int(len(o)),
+            "upheld": int((o["decision"] == "Upheld").sum()),
+            "remedy_total": round(float(o["remedy_amount"].fillna(0).sum()), 2),
+        },
+        "children_in_care": int(c.loc[c["child_in_care"], "case_ref"].nunique()),
+        "complainant_types": _ordered_counts(front["complainant"], last=NOT_RECORDED),
+        "themes": _ordered_counts(front["report_theme"], last=NOT_RECORDED),
+        "outcomes": _ordered_counts(s1["outcome"].dropna(), first=OUTCOMES),
+        "stage2_costs": {
+            "investigator": _cost(esc, "investigator_cost"),
+            "independent_person": _cost(esc, "independent_person_cost"),
+            "additional": _cost(esc, "additional_cost"),
+        },
+    }
+
+
+def council_figures(prep: Prepared, fy: FinancialYear) -> dict[str, Any]:
+    """The ``council`` entry of figures.json: every directorate."""
+    m = _area_masks(prep, None)
+    year = _quarter_dict(_quarter_frame(prep, fy, m).loc["year"])
+    o = prep.ombudsman[_in_year(prep.ombudsman, fy)]
+    return {
+        "complaints": year["formal"] + year["informal"],
+        "formal": year["formal"],
+        "informal": year["informal"],
+        "compliments": year["compliments"],
+        "learnings": year["learnings"],
+        "ombudsman_decisions": year["ombudsman_decisions"],
+        "ombudsman_upheld": year["ombudsman_upheld"],
+        "remedy_total": round(float(o["remedy_amount"].fillna(0).sum()), 2),
+        "overdue_share": year["overdue_share"],
+        "fully_justified_share": year["fully_justified_share"],
+        "partly_justified_share": year["partly_justified_share"],
+    }
+
+
+def compute_figures(prep: Prepared, financial_year: str | FinancialYear) -> dict[str, Any]:
+    """figures.json for one financial year, exactly as the data contract specifies."""
+    fy = FinancialYear.parse(financial_year)
+    return {
+        "schema": SCHEMA_VERSION,
+        "financial_year": fy.label,
+        "period": {"start": fy.start.isoformat(), "end": fy.end.isoformat()},
+        "service_areas": {a: area_figures(prep, fy, a) for a in prep.areas},
+        "council": council_figures(prep, fy),
+    }
+
+
+# The report views build on the functions above; importing here keeps one entry point.
+from .views import report_views  # noqa: E402,F401

@@ -1,0 +1,146 @@
+"""The control panel: ``params/defaults.yml`` merged with ``params/<FY>.yml``, validated strictly."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import paths
+from .calendar import FinancialYear
+
+log = logging.getLogger(__name__)
+
+
+class ParamsError(Exception):
+    """A params file that cannot be used; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Targets(_Strict):
+    """Response targets, in working days."""
+
+    stage1_working_days: int = Field(20, ge=1, le=120)
+
+
+class Params(_Strict):
+    """Every setting a run needs, resolved for one financial year."""
+
+    financial_year: str
+    council: str
+    data: str = "data/demo"
+    synthetic_data: bool = False
+    children_directorate: str = "Children's Services"
+    service_areas: list[str] = Field(
+        default_factory=lambda: ["Children's Social Care", "Children's Non-Social Care"]
+    )
+    columns: dict[str, dict[str, str]] = Field(default_factory=dict)
+    targets: Targets = Field(default_factory=Targets)
+    theme_map: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("financial_year")
+    @classmethod
+    def _fy(cls, v: str) -> str:
+        return FinancialYear.parse(v).label
+
+    @property
+    def fy(self) -> FinancialYear:
+        return FinancialYear.parse(self.financial_year)
+
+    @property
+    def data_dir(self) -> Path:
+        return paths.resolve(self.data)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParamsError(f"{path}: cannot be read ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: is not valid YAML ({exc})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: expected a mapping of settings, found {type(data).__name__}")
+    return data
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge: mappings merge key by key, anything else in ``over`` replaces ``base``."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _explain(exc: ValidationError, sources: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            lines.append(
+                f"{sources}: unknown key '{loc}' (check its spelling; see params/README.md)"
+            )
+        else:
+            lines.append(f"{sources}: '{loc}': {err['msg']}")
+    return "\n".join(lines)
+
+
+def year_params_path(financial_year: str | FinancialYear, params_dir: Path | None = None) -> Path:
+    """Where the year's own params file lives: ``params/<FY>.yml``."""
+    return (params_dir or paths.PARAMS_DIR) / f"{FinancialYear.parse(financial_year).label}.yml"
+
+
+def load_params(
+    financial_year: str | FinancialYear,
+    params_dir: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Params:
+    """Read ``defaults.yml`` and the year's own file (if any) and validate them together.
+
+    Parameters
+    ----------
+    financial_year
+        ``2023-24`` style label.
+    params_dir
+        Folder of params files; the repository's ``params/`` by default.
+    overrides
+        Settings that win over both files (e.g. ``{"data": "path"}`` from the command line).
+    """
+    fy = FinancialYear.parse(financial_year)
+    pdir = params_dir or paths.PARAMS_DIR
+    defaults_path = pdir / "defaults.yml"
+    if not defaults_path.is_file():
+        raise ParamsError(f"{defaults_path}: not found; the suite needs its council-wide settings")
+    merged = _read_yaml(defaults_path)
+    sources = str(defaults_path)
+    year_path = year_params_path(fy, pdir)
+    if year_path.is_file():
+        year = _read_yaml(year_path)
+        if "financial_year" in year and FinancialYear.parse(year["financial_year"]) != fy:
+            raise ParamsError(
+                f"{year_path}: says financial_year {year['financial_year']!r} but is the file for {fy}"
+            )
+        merged = _merge(merged, year)
+        sources = f"{defaults_path} + {year_path}"
+    else:
+        log.warning("no params file for %s (%s): using params/defaults.yml alone", fy, year_path)
+    merged["financial_year"] = fy.label
+    if overrides:
+        merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Params.model_validate(merged)
+    except ValidationError as exc:
+        raise ParamsError(_explain(exc, sources)) from exc

@@ -1,0 +1,429 @@
+"""Synthetic free text for the demo data set: no real person, place or case is described."""
+
+LEARNING = [
+    (
+        "Parents were not told in writing what had been agreed at the review meeting.",
+        "Team manager reminded social workers to send a written summary within five working days of every meeting.",
+    ),
+    (
+        "The family were not given the duty team's contact details when their worker was on leave.",
+        "Out-of-office messages now give the duty number; the team leaflet has been updated.",
+    ),
+    (
+        "An assessment was shared before the parent had the chance to correct factual errors.",
+        "Draft assessments are now shared with parents for comment before they are finalised.",
+    ),
+    (
+        "Calls from a grandparent were not returned within the promised time.",
+        "Business support now log every call back request and managers check them weekly.",
+    ),
+    (
+        "The complainant was not told how long the review of the plan would take.",
+        "Letters confirming a review now state the expected timescale and a named contact.",
+    ),
+    (
+        "Minutes of the core group meeting were sent to the wrong address.",
+        "Addresses are checked against the case record before minutes are sent; the team had a data protection refresher.",
+    ),
+    (
+        "A young person's belongings were moved in bin bags when they changed placement.",
+        "Every placement move now has suitcases supplied; the service has bought a stock of luggage.",
+    ),
+    (
+        "The plan did not record the child's own views.",
+        "Practice guidance reissued: every plan records the child's views in their own words.",
+    ),
+    (
+        "Contact arrangements changed without the foster carer being told.",
+        "Supervising social workers now confirm contact changes with carers by email the same day.",
+    ),
+    (
+        "The complaint was treated as a practice query and not logged for two weeks.",
+        "All staff reminded to pass anything that could be a complaint to the complaints team the same day.",
+    ),
+    (
+        "The parent felt the tone of an email was dismissive.",
+        "Team discussion on written communication; templates reviewed for plain English.",
+    ),
+    (
+        "Information about a third party was left in a report shared with a family member.",
+        "Redaction checklist introduced for every report shared outside the service.",
+    ),
+    (
+        "A visit was cancelled at short notice without an explanation.",
+        "Managers now check that families are telephoned when a visit has to move.",
+    ),
+    (
+        "The family were unclear why the case was closed.",
+        "Closure letters now explain the reasons and what to do if things change.",
+    ),
+    (
+        "Delay in arranging an interpreter meant a meeting had to be rescheduled.",
+        "Interpreters are booked when the meeting is set, not the day before.",
+    ),
+    (
+        "The care leaver was not told about their entitlement to a setting-up-home allowance.",
+        "Personal advisers now go through the local offer at every pathway plan review.",
+    ),
+    (
+        "A request for a copy of the plan took six weeks to answer.",
+        "Requests for plans are now sent within ten working days and tracked by business support.",
+    ),
+    (
+        "The complainant received two different answers from two teams.",
+        "Teams agreed a single point of contact for families working with more than one service.",
+    ),
+    (
+        "Home to school transport was withdrawn without notice to the parent.",
+        "Transport changes are now confirmed in writing at least ten school days ahead.",
+    ),
+    (
+        "The annual review of the education, health and care plan was late.",
+        "Extra casework capacity added; annual reviews now tracked weekly against the statutory deadline.",
+    ),
+    (
+        "Alternative provision was not arranged promptly when the pupil stopped attending school.",
+        "Officers reminded of the duty to arrange suitable education; a decision log introduced.",
+    ),
+    (
+        "The parent was not kept informed while a specialist placement was sought.",
+        "Families now receive a fortnightly update while a placement search is open.",
+    ),
+    (
+        "A school admissions appeal letter gave the wrong date.",
+        "Letters are now checked by a second officer before they are sent.",
+    ),
+    (
+        "The parent was not told the outcome of the panel's decision in writing.",
+        "Panel decisions are now sent in writing within five working days.",
+    ),
+    (
+        "The early help worker did not share the action plan with both parents.",
+        "Plans are now shared with every person with parental responsibility unless there is a recorded reason not to.",
+    ),
+    (
+        "A resident waited too long for a repair to be booked.",
+        "Repairs requests are now acknowledged with a booking date within three working days.",
+    ),
+    (
+        "The customer was passed between teams without an answer.",
+        "Front-line staff trained to take ownership of a query until it is answered.",
+    ),
+    (
+        "A missed bin collection was reported three times before it was resolved.",
+        "Crews now confirm missed collections on the in-cab system the same day.",
+    ),
+    (
+        "A care assessment letter used jargon the family did not understand.",
+        "Letter templates rewritten in plain English and tested with carers.",
+    ),
+    (
+        "Planning enquiries were not acknowledged.",
+        "An automatic acknowledgement now gives a reference and a response date.",
+    ),
+]
+
+STAGE2_SUBJECTS = [
+    "The family felt no support was offered before a child came into care.",
+    "The support provided does not meet the child's assessed needs.",
+    "The parent has had no written confirmation of housing arrangements that meet the child's needs.",
+    "The parent feels the social work practice under a child in need plan was poor.",
+    "Alleged errors in a report, inappropriate comments and lack of contact with a relative.",
+    "The family disagree with the outcome of an assessment and the way it was carried out.",
+    "Delay in providing support agreed at a review.",
+    "Concerns about how information about the family was recorded and shared.",
+]
+
+OMBUDSMAN_SUMMARIES = {
+    "nsc": [
+        (
+            "The council delayed issuing an education, health and care plan.",
+            "Remind officers of the statutory timescales and review caseloads in the SEN team.",
+        ),
+        (
+            "The council did not arrange suitable alternative education while the child was out of school.",
+            "Review how decisions about alternative provision are made and recorded; train officers on the duty to provide education.",
+        ),
+        (
+            "The council did not deliver the provision set out in the child's plan.",
+            "Audit plans where provision is not in place and report the outcome to the Ombudsman.",
+        ),
+        (
+            "The council refused home to school transport without properly considering the application.",
+            "Provide guidance to transport and SEN officers on assessing eligibility.",
+        ),
+        (
+            "The council communicated poorly while a school placement was sought.",
+            "Remind staff of the service standards for keeping families informed.",
+        ),
+        (
+            "The council delayed the annual review of the child's plan and the right of appeal.",
+            "Track annual reviews against the statutory deadline and report delays to managers.",
+        ),
+    ],
+    "csc": [
+        (
+            "The council did not respond properly to the grandparent's calls about a child's welfare.",
+            "Remind social care staff of the recording policy and how to respond to concerns.",
+        ),
+        (
+            "The council did not keep a record of a multi-agency meeting.",
+            "Remind staff that the lead agency must record every meeting.",
+        ),
+        (
+            "The council's complaint response did not address all the points raised.",
+            "Share the decision with managers who respond to complaints.",
+        ),
+    ],
+    "other": [
+        (
+            "The council delayed an adult social care financial assessment.",
+            "Review the financial assessment backlog and apologise to the complainant.",
+        ),
+        (
+            "The council did not deal properly with a housing register application.",
+            "Remind officers of the allocation policy and review the application.",
+        ),
+        (
+            "The council did not collect waste as scheduled and did not respond to reports.",
+            "Apologise and review the missed collection process.",
+        ),
+        (
+            "The council delayed deciding a planning enforcement complaint.",
+            "Set a timescale for enforcement decisions and apologise to the complainant.",
+        ),
+    ],
+}
+
+# The 2023/24 Ombudsman findings for the Children's directorate: reference, remedy, note.
+# References and amounts as the published report lists them; the text above replaces its summaries.
+PUBLISHED_NSC_2023_UPHELD = [
+    ("22006903", 500.00, None),
+    ("22007794", 31200.00, "+ rolling cost, unpaid (challenged via solicitor)"),
+    ("22007859", 2000.00, None),
+    ("22009300", 2200.00, None),
+    ("22009845", 150.00, None),
+    ("22011440", 3800.00, None),
+    ("22013476", 1400.00, None),
+    ("22015157", 1600.00, None),
+    ("22015375", 100.00, None),
+    ("22015727", 5954.00, None),
+    ("22016569", 600.00, None),
+    ("22016709", 1800.00, None),
+    ("23001076", 4500.00, None),
+    ("23001176", 400.00, None),
+    ("23001987", None, "Apology; no financial remedy"),
+    ("23004838", 8900.00, None),
+    ("23009049", 850.00, None),
+    ("23009232", 250.00, None),
+    ("23009368", 1754.96, None),
+    ("21017726", 1650.00, None),
+]
+PUBLISHED_CSC_2023_UPHELD = [
+    ("23017734", None, "Passed back to the council for local resolution (Stage 2)")
+]
+
+# The 2023/24 Stage 2 cases (published table): ref, team, subject index, stage outcomes, costs.
+PUBLISHED_CSC_2023_STAGE2 = [
+    # ref, team, subject, stage 2 outcome, stage 3 outcome, investigator, independent person
+    ("COM/4822", "CWAD", 0, "Partially justified", None, 3367.20, 2117.74),
+    ("COM/3262", "CWAD", 1, "Fully justified", None, 3780.00, 1207.50),
+    ("COM/4613", "CWAD", 2, "Fully justified", None, 1462.90, 459.50),
+    ("COM/4783", "North", 3, "Not justified", "Withdrawn", None, None),
+    ("COM/3472", "Chesil", 4, None, None, None, None),  # still open at Stage 2
+]
+
+CSC_TEAMS = [
+    "North",
+    "Chesil",
+    "Purbeck",
+    "Dorchester and West",
+    "East",
+    "CWAD",
+    "Fostering",
+    "ChAD",
+    "Care Leavers",
+    "Business Support",
+]
+NSC_TEAMS = [
+    "SEN",
+    "Education Inclusion",
+    "School Admissions",
+    "Home to School Transport",
+    "Early Help",
+]
+OTHER_SERVICES = {
+    "Adults and Housing": [
+        ("Adult Social Care", ["Assessment", "Reablement", "Financial Assessment"]),
+        ("Housing", ["Housing Options", "Homelessness"]),
+    ],
+    "Place": [
+        ("Highways", ["Highways North", "Highways South"]),
+        ("Waste", ["Waste Collection"]),
+        ("Planning", ["Development Management", "Enforcement"]),
+    ],
+    "Corporate": [
+        ("Revenues and Benefits", ["Council Tax", "Benefits"]),
+        ("Customer Services", ["Contact Centre"]),
+    ],
+}
+THEMES_DEFAULT = {
+    "Communication": 12,
+    "Data": 3,
+    "Finance": 2,
+    "Policy - Disagreement with Decision": 14,
+    "Service Provision - Delay": 8,
+    "Professional Practice/Quality of Service": 45,
+    "Misconduct": 4,
+    "Other": 3,
+}
+THEMES_OLD = {
+    "Communication": 12,
+    "Data": 2,
+    "Finance": 2,
+    "Policy - Disagreement with Decision": 10,
+    "Service Provision - Delay": 8,
+    "Service Provision - Professional Practice": 25,
+    "Service Provision - Quality of Service": 20,
+    "Service Provision -Attitude of Staff": 10,
+    "Service Provision -Failure to provide service": 6,
+    "Service Provision -Inadequate Service": 5,
+}
+COMPLAINANT_TYPES = {
+    "Parent": 45,
+    "Grandparent": 8,
+    "Other Relative": 8,
+    "Young Person": 5,
+    "Advocate": 3,
+    "Customer": 15,
+    "Individual": 4,
+    "Group": 1,
+}
+TOWN_COUNCILS = [
+    "Wessex Council",
+    "Casterbridge Town Council",
+    "Budmouth Town Council",
+    "Sandbourne Town Council",
+    "Shottsford Parish Council",
+    "Kingsbere Parish Council",
+    "Weatherbury Parish Council",
+    "Melchester Town Council",
+]
+
+# Equality monitoring: published percentages (2023/24 report for 2023-24 and 2022-23, 2020/21
+# report for 2020-21). None = "Left Blank" (a blank cell).
+EQUALITIES_2023 = {
+    "gender": {
+        "Female": 52,
+        "Male": 32,
+        "Self described or non binary": 1,
+        "Prefer not to say or left blank": 15,
+    },
+    "sexuality": {
+        "Heterosexual": 66,
+        "Gay Man": 1,
+        "Bisexual": 2,
+        "Prefer not to say (selected)": 17,
+        "Gay Woman/Lesbian": 1,
+        None: 13,
+    },
+    "age_band": {
+        "16-24": 4,
+        "25-34": 12,
+        "35-44": 17,
+        "45-54": 17,
+        "55-64": 18,
+        "65-74": 13,
+        "75 & Older": 7,
+        None: 12,
+    },
+    # published sum 112%: Left Blank takes 16 not 28
+    "religion": {
+        "Atheist": 3,
+        "Buddhist": 1,
+        "Christian (including Church of England, Catholic, Protestant and other Christian denominations)": 30,
+        "None/no religion": 35,
+        "Other": 3,
+        "Prefer not to say (selected)": 12,
+        None: 16,
+    },
+    # published sum 82%: Left Blank takes 20 not 2
+    "ethnicity": {"Prefer not to say": 4, "White - British": 74, "Other": 2, None: 20},
+    "disability": {
+        "Mental Health, Learning Difficulty/Sensory": 2,
+        "Mental Health Long Term": 4,
+        "Mental Health - Unspecified": 4,
+        "Physical Disability - Long Term": 2,
+        "Physical Disability - Unspecified": 5,
+        "No disability": 60,
+        None: 23,
+    },
+}
+EQUALITIES_2022 = {
+    "gender": {
+        "Female": 50,
+        "Male": 33,
+        "Self described or non binary": 1,
+        "Prefer not to say or left blank": 16,
+    },
+    "sexuality": {
+        "Heterosexual": 67,
+        "Gay Man": 1,
+        "Bisexual": 2,
+        "Prefer not to say (selected)": 14,
+        "Gay Woman/Lesbian": 2,
+        None: 14,
+    },
+    "age_band": {
+        "16-24": 4,
+        "25-34": 11,
+        "35-44": 15,
+        "45-54": 16,
+        "55-64": 17,
+        "65-74": 17,
+        "75 & Older": 6,
+        None: 14,
+    },
+    # published sum 110%: Left Blank takes 18 not 28
+    "religion": {
+        "Atheist": 2,
+        "Christian (including Church of England, Catholic, Protestant and other Christian denominations)": 30,
+        "None/no religion": 36,
+        "Other": 2,
+        "Prefer not to say (selected)": 12,
+        None: 18,
+    },
+    "ethnicity": {"Prefer not to say": 4, "White - British": 70, "Other": 2, None: 24},
+    "disability": {
+        "Mental Health Long Term": 2,
+        "Mental Health - Unspecified": 2,
+        "Physical Disability - Long Term": 4,
+        "Physical Disability - Unspecified": 6,
+        "No disability": 62,
+        None: 24,
+    },
+}
+EQUALITIES_2020 = {
+    "gender": {"Female": 53, "Male": 40, "Prefer not to say": 7},
+    "ethnicity": {
+        "British White": 87,
+        "Mixed Ethnic Background": 3,
+        "Indian": 3,
+        "Prefer not to say": 7,
+    },
+    "sexuality": {"Heterosexual": 76, "Gay": 1, "Bisexual": 3, "Prefer not to say": 20},
+    "religion": {
+        "Christian (including Church of England, Catholic, Protestant and other Christian denominations)": 44,
+        "None/no religion": 40,
+        "Other": 1,
+        "Prefer not to say/didn't complete form": 15,
+    },
+    "age_band": {"16-24": 1, "25-34": 2, "35-44": 16, "55-64": 44, "65 and older": 37},
+    "disability": {
+        "Learning disability": 4,
+        "Mental health illness": 18,
+        "Hearing impairment": 5,
+        "Physical Illness": 31,
+        "Prefer not to say": 42,
+    },
+}
