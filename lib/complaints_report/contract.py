@@ -143,6 +143,9 @@ COMPLAINTS = TableSpec(
         _col("extension_agreed", False, "yesno"),
         _col("learning", False),
         _col("action", False),
+        # An extension of the contract: the brief subject of a Stage 2/3 case, for the
+        # statutory appendix. Optional, so exports without it stay valid.
+        _col("summary", False),
         _col("investigator_cost", False, "money"),
         _col("independent_person_cost", False, "money"),
         _col("additional_cost", False, "money"),
