@@ -129,10 +129,16 @@ def load_params(
     year_path = year_params_path(fy, pdir)
     if year_path.is_file():
         year = _read_yaml(year_path)
-        if "financial_year" in year and FinancialYear.parse(year["financial_year"]) != fy:
-            raise ParamsError(
-                f"{year_path}: says financial_year {year['financial_year']!r} but is the file for {fy}"
-            )
+        if "financial_year" in year:
+            try:
+                stated = FinancialYear.parse(str(year["financial_year"]))
+            except ValueError as exc:
+                raise ParamsError(f"{year_path}: 'financial_year': {exc}") from exc
+            if stated != fy:
+                raise ParamsError(
+                    f"{year_path}: says financial_year {year['financial_year']!r} "
+                    f"but is the file for {fy}"
+                )
         merged = _merge(merged, year)
         sources = f"{defaults_path} + {year_path}"
     else:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from complaints_report.reading import DataError, load_dataset
 from complaints_report.validation import Problem, validate_dataset
 

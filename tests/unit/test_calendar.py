@@ -7,6 +7,9 @@ from datetime import date, timedelta
 import holidays
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from complaints_report.calendar import (
     QUARTERS,
     FinancialYear,
@@ -16,8 +19,6 @@ from complaints_report.calendar import (
     quarter_of,
     working_days,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def wd(received, responded) -> int:

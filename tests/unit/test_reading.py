@@ -9,6 +9,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from complaints_report.contract import (
     DECISIONS,
     OUTCOMES,
@@ -28,8 +31,6 @@ from complaints_report.reading import (
     parse_whole,
     parse_yesno,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 CS = "Children's Services,Children's Social Care"
 COMPLAINTS = (

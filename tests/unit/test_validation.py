@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandera.pandas as pa
 import pytest
+
 from complaints_report.contract import TABLES
 from complaints_report.reading import read_raw_tables
 from complaints_report.validation import MAX_PER_CHECK, Problem, schema_for, validate_dataset

@@ -1,0 +1,156 @@
+"""The ``complaints-report`` command, run in-process (and once as a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from complaints_report.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
+
+CS = "Children's Services,Children's Social Care"
+VALID = {
+    "complaints.csv": (
+        "case_ref,stage,received_date,responded_date,directorate,service_area,outcome\n"
+        f"COM/1,Stage 1,03/04/2023,2023-04-20,{CS},Not justified\n"
+        f"COM/2,Informal,2023-07-10,,{CS},\n"
+        f"COM/3,Stage 1,2023-05-02,2023-05-04,Place,Highways,Fully justified\n"
+    ),
+    "compliments.csv": f"date,directorate,service_area\n2023-04-05,{CS}\n",
+    "ombudsman.csv": (
+        "lgsco_ref,decision_date,directorate,service_area,decision,remedy_amount\n"
+        f'22006903,2023-06-01,{CS},Upheld,"£1,500.00"\n'
+    ),
+}
+TOP_KEYS = {"schema", "financial_year", "period", "service_areas", "council"}
+BAD = Path(__file__).resolve().parents[1] / "bad_inputs" / "unparseable-date"
+
+
+@pytest.fixture
+def valid_data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, text in VALID.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def bad_data(tmp_path: Path) -> Path:
+    """A copy of a bad input, so that nothing the command does can touch the original."""
+    return Path(shutil.copytree(BAD, tmp_path / "bad"))
+
+
+# --- help ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["validate", "--help"], ["figures", "--help"]])
+def test_help(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: complaints-report")
+    if argv[0] == "validate":
+        assert "DATA_DIR" in out and "--year" in out
+    if argv[0] == "figures":
+        assert "FY" in out and "--data" in out and "--out" in out
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == EXIT_USAGE
+    out = capsys.readouterr().out
+    assert "validate" in out and "figures" in out
+
+
+def test_the_installed_command_runs_as_a_subprocess():
+    script = Path(sys.executable).parent / "complaints-report"
+    cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "complaints_report.cli"]
+    done = subprocess.run([*cmd, "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "validate" in done.stdout and "figures" in done.stdout
+
+
+# --- validate --------------------------------------------------------------------------------
+
+
+def test_validate_a_valid_data_set_exits_0(valid_data, capsys):
+    assert main(["validate", str(valid_data)]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert "follows the data contract" in captured.out
+    assert captured.err == ""
+
+
+def test_validate_a_bad_data_set_exits_1_and_locates_the_problem(bad_data, capsys):
+    assert "31/02/2023" in (bad_data / "NOTE.md").read_text(encoding="utf-8")
+    assert main(["validate", str(bad_data)]) == EXIT_DATA
+    err = capsys.readouterr().err
+    line = next(ln for ln in err.splitlines() if "31/02/2023" in ln)
+    assert "complaints.csv" in line
+    assert "row 3" in line
+    assert "received_date" in line
+    assert "'31/02/2023'" in line
+
+
+def test_validate_a_missing_folder_exits_1_naming_it(tmp_path, capsys):
+    missing = tmp_path / "no-such-folder"
+    assert main(["validate", str(missing)]) == EXIT_DATA
+    assert str(missing) in capsys.readouterr().err
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def test_figures_writes_figures_json(valid_data, tmp_path):
+    out = tmp_path / "out"
+    assert main(["figures", "2023-24", "--data", str(valid_data), "--out", str(out)]) == EXIT_OK
+    written = out / "2023-24" / "figures.json"
+    figures = json.loads(written.read_text(encoding="utf-8"))
+    assert set(figures) == TOP_KEYS
+    assert figures["financial_year"] == "2023-24"
+    assert list(figures["service_areas"]) == ["Children's Social Care"]
+    council = figures["council"]
+    assert (council["complaints"], council["formal"], council["informal"]) == (3, 2, 1)
+    assert council["remedy_total"] == 1500.0
+    # only figures.json: no temporary file left beside it
+    assert [p.name for p in written.parent.iterdir()] == ["figures.json"]
+
+
+def test_figures_accepts_a_slash_label_and_writes_the_dash_folder(valid_data, tmp_path):
+    out = tmp_path / "out"
+    assert main(["figures", "2023/24", "--data", str(valid_data), "--out", str(out)]) == EXIT_OK
+    assert (out / "2023-24" / "figures.json").is_file()
+
+
+def test_figures_on_a_bad_data_set_writes_nothing(bad_data, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["figures", "2023-24", "--data", str(bad_data), "--out", str(out)])
+    assert code != EXIT_OK
+    err = capsys.readouterr().err
+    assert "nothing was written" in err
+    assert "31/02/2023" in err
+    assert not out.exists() or not any(out.rglob("*"))
+
+
+@pytest.mark.parametrize("label", ["2023-25", "FY23"])
+def test_figures_with_a_bad_financial_year_exits_2(label, valid_data, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["figures", label, "--data", str(valid_data), "--out", str(out)])
+    assert code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"financial year {label!r}" in err
+    assert "2023-24" in err  # shows the form expected
+    assert not out.exists()
+
+
+def test_figures_with_a_missing_data_folder_names_it(tmp_path, capsys):
+    missing = tmp_path / "no-such-folder"
+    out = tmp_path / "out"
+    code = main(["figures", "2023-24", "--data", str(missing), "--out", str(out)])
+    assert code != EXIT_OK
+    assert str(missing) in capsys.readouterr().err
+    assert not out.exists()

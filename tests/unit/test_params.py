@@ -1,0 +1,172 @@
+"""The params files: defaults merged with the year's own file, validated strictly."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from complaints_report.params import Params, ParamsError, load_params, year_params_path
+
+DEFAULTS = """\
+council: Test Council
+data: data/test
+children_directorate: Children's Services
+targets:
+  stage1_working_days: 20
+columns:
+  complaints:
+    Date Logged: received_date
+theme_map:
+  "Comms": "Communication"
+"""
+
+
+def params_dir(tmp_path: Path, defaults: str = DEFAULTS, **years: str) -> Path:
+    """A params folder with ``defaults.yml`` and one ``<FY>.yml`` per keyword (``y2023_24=``)."""
+    folder = tmp_path / "params"
+    folder.mkdir()
+    (folder / "defaults.yml").write_text(defaults, encoding="utf-8")
+    for key, text in years.items():
+        label = key.removeprefix("y").replace("_", "-")
+        (folder / f"{label}.yml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_defaults_alone_with_a_warning_when_the_year_has_no_file(tmp_path, caplog):
+    pdir = params_dir(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="complaints_report.params"):
+        p = load_params("2023-24", pdir)
+    assert p.financial_year == "2023-24"
+    assert p.council == "Test Council"
+    assert p.data == "data/test"
+    assert p.targets.stage1_working_days == 20
+    assert p.theme_map == {"Comms": "Communication"}
+    assert p.service_areas == ["Children's Social Care", "Children's Non-Social Care"]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "2023-24" in warnings[0].getMessage()
+
+
+def test_no_warning_when_the_year_has_its_own_file(tmp_path, caplog):
+    pdir = params_dir(tmp_path, y2023_24="council: Test Council\n")
+    with caplog.at_level(logging.WARNING, logger="complaints_report.params"):
+        load_params("2023-24", pdir)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_the_year_file_overrides_defaults_with_a_deep_merge(tmp_path):
+    pdir = params_dir(
+        tmp_path,
+        y2023_24=(
+            "data: data/2023\n"
+            "targets:\n  stage1_working_days: 15\n"
+            "theme_map:\n  Money: Finance\n"
+            "columns:\n  complaints:\n    Closed On: responded_date\n"
+            "service_areas: [Children's Social Care]\n"
+        ),
+    )
+    p = load_params("2023-24", pdir)
+    assert p.data == "data/2023"
+    assert p.council == "Test Council"  # from defaults
+    assert p.targets.stage1_working_days == 15
+    # mappings merge key by key: both files' entries survive
+    assert p.theme_map == {"Comms": "Communication", "Money": "Finance"}
+    assert p.columns == {
+        "complaints": {"Date Logged": "received_date", "Closed On": "responded_date"}
+    }
+    # a list is replaced, not merged
+    assert p.service_areas == ["Children's Social Care"]
+
+
+def test_the_year_file_only_applies_to_its_own_year(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24="targets:\n  stage1_working_days: 15\n")
+    assert load_params("2022-23", pdir).targets.stage1_working_days == 20
+    assert year_params_path("2023/24", pdir) == pdir / "2023-24.yml"
+
+
+def test_overrides_win_over_both_files_but_none_is_ignored(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24="data: data/2023\n")
+    assert load_params("2023-24", pdir, overrides={"data": "elsewhere"}).data == "elsewhere"
+    assert load_params("2023-24", pdir, overrides={"data": None}).data == "data/2023"
+
+
+def test_an_unknown_key_names_the_key_and_the_file(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24="targets:\n  stage_one_days: 15\n")
+    with pytest.raises(ParamsError) as err:
+        load_params("2023-24", pdir)
+    message = str(err.value)
+    assert "stage_one_days" in message
+    assert str(pdir / "2023-24.yml") in message
+
+
+def test_an_unknown_top_level_key_in_defaults_names_it(tmp_path):
+    pdir = params_dir(tmp_path, DEFAULTS + "counsil: Typo\n")
+    with pytest.raises(ParamsError) as err:
+        load_params("2023-24", pdir)
+    assert "counsil" in str(err.value)
+    assert str(pdir / "defaults.yml") in str(err.value)
+
+
+def test_an_invalid_value_is_a_params_error(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24="targets:\n  stage1_working_days: 0\n")
+    with pytest.raises(ParamsError, match="stage1_working_days"):
+        load_params("2023-24", pdir)
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24="targets: [unclosed\n")
+    with pytest.raises(ParamsError, match="not valid YAML") as err:
+        load_params("2023-24", pdir)
+    assert str(pdir / "2023-24.yml") in str(err.value)
+
+
+def test_yaml_that_is_not_a_mapping_names_the_file(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24="- just\n- a list\n")
+    with pytest.raises(ParamsError, match="expected a mapping") as err:
+        load_params("2023-24", pdir)
+    assert str(pdir / "2023-24.yml") in str(err.value)
+
+
+def test_an_empty_year_file_means_defaults(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24="# nothing to change\n")
+    assert load_params("2023-24", pdir).council == "Test Council"
+
+
+def test_missing_defaults_is_a_params_error(tmp_path):
+    with pytest.raises(ParamsError, match="defaults.yml"):
+        load_params("2023-24", tmp_path)
+
+
+def test_a_year_file_that_names_another_year_is_refused(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24='financial_year: "2022-23"\n')
+    with pytest.raises(ParamsError, match="2022-23") as err:
+        load_params("2023-24", pdir)
+    assert str(pdir / "2023-24.yml") in str(err.value)
+
+
+def test_a_year_file_that_names_its_own_year_is_fine(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24='financial_year: "2023/24"\n')
+    assert load_params("2023-24", pdir).financial_year == "2023-24"
+
+
+def test_a_year_file_with_a_malformed_financial_year_is_a_params_error(tmp_path):
+    pdir = params_dir(tmp_path, y2023_24="financial_year: next year\n")
+    with pytest.raises(ParamsError) as err:
+        load_params("2023-24", pdir)
+    assert str(pdir / "2023-24.yml") in str(err.value)
+
+
+@pytest.mark.parametrize("label", ["2023-25", "2023", "23-24", "FY2023", ""])
+def test_a_bad_financial_year_label_is_refused(tmp_path, label):
+    pdir = params_dir(tmp_path)
+    with pytest.raises(ValueError, match="financial year"):
+        load_params(label, pdir)
+
+
+def test_params_normalise_the_financial_year_label():
+    assert Params(financial_year="2023/24", council="Test").financial_year == "2023-24"
+    assert Params(financial_year="2023-24", council="Test").fy.start_year == 2023
+    with pytest.raises(ValueError):
+        Params(financial_year="2023-25", council="Test")
