@@ -9,35 +9,18 @@ from typing import Any
 import pandas as pd
 
 from .calendar import QUARTERS, FinancialYear, financial_year_start, quarter_of, working_days
+from .contract import OUTCOMES, STAGES, TABLES
 from .params import Params
 from .reading import Dataset
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-STAGES = ("Informal", "Stage 1", "Stage 2", "Stage 3")
-OUTCOMES = ("Fully justified", "Partially justified", "Not justified", "Withdrawn")
-JUDGED = ("Fully justified", "Partially justified", "Not justified")
+JUDGED = OUTCOMES[:3]  # Fully, Partially, Not justified: the denominator of the justified shares
 NOT_RECORDED = "Not recorded"
 LEFT_BLANK = "Left blank"
-EQUALITY_CHARACTERISTICS = (
-    "gender",
-    "age_band",
-    "ethnicity",
-    "religion",
-    "sexuality",
-    "disability",
-)
-QUARTER_KEYS = (
-    "formal",
-    "informal",
-    "ombudsman_decisions",
-    "ombudsman_upheld",
-    "overdue_share",
-    "fully_justified_share",
-    "partly_justified_share",
-    "compliments",
-    "learnings",
+EQUALITY_CHARACTERISTICS = tuple(
+    c.name for c in TABLES["equalities"].columns if c.name != "received_date"
 )
 
 
