@@ -69,6 +69,40 @@ def _default_columns() -> dict[str, dict[str, str]]:
     return (yaml.safe_load(defaults.read_text(encoding="utf-8")) or {}).get("columns") or {}
 
 
+def provenance(params, files: dict[str, Path]) -> dict:
+    """What a run was made from: the data set's files (with hashes), the params, the suite version.
+
+    Written beside figures.json as ``run.json``; internal, like figures.json. It says plainly
+    when the records are synthetic (the demo data set).
+    """
+    import hashlib
+    from datetime import datetime, timezone
+
+    def rel(p: Path) -> str:
+        try:
+            return str(Path(p).resolve().relative_to(paths.ROOT))
+        except ValueError:
+            return str(p)
+
+    return {
+        "financial_year": params.financial_year,
+        "suite_version": __version__,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_set": rel(params.data_dir),
+        "synthetic_data": params.synthetic_data,
+        "notice": (
+            "The records of this data set are synthetic, calibrated to the published figures."
+            if params.synthetic_data
+            else None
+        ),
+        "files": {
+            table: {"file": rel(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()}
+            for table, p in sorted(files.items())
+        },
+        "params": params.model_dump(mode="json"),
+    }
+
+
 def cmd_figures(args: argparse.Namespace) -> int:
     from .figures import compute_figures, prepare
     from .params import load_params
@@ -80,7 +114,15 @@ def cmd_figures(args: argparse.Namespace) -> int:
         "financial year %s; data set %s%s",
         params.financial_year,
         data_dir,
-        " (synthetic demo records)" if params.synthetic_data else "",
+        " (synthetic records, calibrated to the published figures)"
+        if params.synthetic_data
+        else "",
+    )
+    log.info(
+        "council %s; Stage 1 target %d working days; %d theme(s) mapped",
+        params.council,
+        params.targets.stage1_working_days,
+        len(params.theme_map),
     )
     if not data_dir.is_dir():
         print(
@@ -99,8 +141,10 @@ def cmd_figures(args: argparse.Namespace) -> int:
             print(str(p), file=sys.stderr)
         return EXIT_DATA
     figures = compute_figures(prepare(ds, params), params.fy)
-    target = paths.year_output_dir(params.financial_year, args.out) / "figures.json"
+    year_dir = paths.year_output_dir(params.financial_year, args.out)
+    target = year_dir / "figures.json"
     write_json_atomic(target, figures)
+    write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
     council = figures["council"]
     log.info(
         "%s: %d complaints council-wide (%d formal, %d informal); wrote %s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -117,7 +118,7 @@ def test_figures_writes_figures_json(valid_data, tmp_path):
     assert (council["complaints"], council["formal"], council["informal"]) == (3, 2, 1)
     assert council["remedy_total"] == 1500.0
     # only figures.json: no temporary file left beside it
-    assert [p.name for p in written.parent.iterdir()] == ["figures.json"]
+    assert sorted(p.name for p in written.parent.iterdir()) == ["figures.json", "run.json"]
 
 
 def test_figures_accepts_a_slash_label_and_writes_the_dash_folder(valid_data, tmp_path):
@@ -154,3 +155,16 @@ def test_figures_with_a_missing_data_folder_names_it(tmp_path, capsys):
     assert code != EXIT_OK
     assert str(missing) in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_figures_writes_run_json_saying_what_it_was_made_from(repo_root, tmp_path):
+    out = tmp_path / "out"
+    assert main(["figures", "2023-24", "--out", str(out)]) == 0
+    run = json.loads((out / "2023-24" / "run.json").read_text(encoding="utf-8"))
+    assert run["financial_year"] == "2023-24"
+    assert run["data_set"] == "data/demo"
+    assert run["synthetic_data"] is True and "synthetic" in run["notice"]
+    complaints = run["files"]["complaints"]
+    expected = hashlib.sha256((repo_root / "data/demo/complaints.csv").read_bytes()).hexdigest()
+    assert complaints == {"file": "data/demo/complaints.csv", "sha256": expected}
+    assert run["params"]["targets"]["stage1_working_days"] == 20
