@@ -1,0 +1,255 @@
+"""Report tables: one frame of raw values, shown formatted for readers, written raw to CSV."""
+
+from __future__ import annotations
+
+import csv
+import html
+import math
+import numbers
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+Format = Literal["count", "percent", "money", "text"]
+
+MISSING = "\N{EN DASH}"
+"""What a reader sees for a missing value."""
+
+NUMERIC_FORMATS: frozenset[str] = frozenset({"count", "percent", "money"})
+_FORMATS: frozenset[str] = NUMERIC_FORMATS | {"text"}
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+# OWASP CSV injection: a spreadsheet may run a cell starting with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Absorbs binary float error so that 0.145 (stored as 0.14499999...) rounds up, as a reader expects.
+_EPSILON = 1e-9
+
+
+def _is_missing(x: Any) -> bool:
+    """True for None, NaN, NA and NaT."""
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _number(x: Any) -> float:
+    """``x`` as a float; a clear error for text or booleans in a numeric column."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"expected a number, got {x!r} ({type(x).__name__})")
+    return float(x)
+
+
+def _round_half_up(x: float, places: int) -> float:
+    """Round to ``places`` decimals, halves away from zero, tolerant of float representation."""
+    scale = 10**places
+    return math.copysign(math.floor(abs(x) * scale + 0.5 + _EPSILON), x) / scale + 0.0
+
+
+def _money(x: float) -> Decimal:
+    """Pounds to the penny, halves up, from the shortest decimal that represents ``x``."""
+    return Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def format_percent(x: float | None) -> str:
+    """A share (0.145) as a whole percent rounded half up ("15%"); missing as an en dash."""
+    if _is_missing(x):
+        return MISSING
+    return f"{_round_half_up(_number(x) * 100, 0):.0f}%"
+
+
+def format_money(x: float | None) -> str:
+    """Pounds with thousands commas and pence ("£12,394.84"); missing as an en dash."""
+    if _is_missing(x):
+        return MISSING
+    amount = _money(_number(x))
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+def format_count(n: int | None) -> str:
+    """A whole number with thousands commas ("1,268"); missing as an en dash."""
+    if _is_missing(n):
+        return MISSING
+    value = _number(n)
+    if not value.is_integer():
+        raise ValueError(f"a count must be a whole number, got {n!r}")
+    return f"{int(value):,}"
+
+
+def format_text(x: Any) -> str:
+    """Any value as text; missing as an en dash."""
+    return MISSING if _is_missing(x) else str(x)
+
+
+_FORMATTERS = {
+    "count": format_count,
+    "percent": format_percent,
+    "money": format_money,
+    "text": format_text,
+}
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would read as a formula (OWASP CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv_cell(x: Any, kind: str) -> str:
+    """One raw value as CSV text: shares to 4 places, money to 2, counts whole, text made safe."""
+    if _is_missing(x):
+        return ""
+    if kind == "count":
+        value = _number(x)
+        if not value.is_integer():
+            raise ValueError(f"a count must be a whole number, got {x!r}")
+        return str(int(value))
+    if kind == "percent":
+        return f"{_round_half_up(_number(x), 4):.4f}"
+    if kind == "money":
+        return f"{_money(_number(x)):.2f}"
+    if isinstance(x, str):
+        return neutralise_formula(x)
+    return str(x)
+
+
+@dataclass
+class ReportTable:
+    """A table of the report, kept as raw values and formatted only on the way out.
+
+    Parameters
+    ----------
+    name
+        Slug naming the CSV file: lower-case letters, digits and hyphens, e.g. ``"stage-1-outcomes"``.
+    title
+        Caption shown above the table.
+    frame
+        Raw values, one column per table column; the column names are the headings readers see.
+        The index is ignored, so put row labels in the first column: it becomes the row header.
+    formats
+        Column name to ``"count"``, ``"percent"`` (a share, 0.145 for 15%), ``"money"`` (pounds)
+        or ``"text"``. Columns left out are text.
+    note
+        Optional note shown under the table (source, suppression, definitions).
+    """
+
+    name: str
+    title: str
+    frame: pd.DataFrame
+    formats: dict[str, Format] = field(default_factory=dict)
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
+            raise ValueError(
+                f"table name {self.name!r} must be lower-case letters, digits and hyphens, "
+                "starting with a letter or digit"
+            )
+        if not isinstance(self.frame, pd.DataFrame):
+            raise TypeError(f"table {self.name!r}: frame must be a pandas DataFrame")
+        columns = list(self.frame.columns)
+        if not columns:
+            raise ValueError(f"table {self.name!r} has no columns")
+        if not all(isinstance(c, str) for c in columns):
+            raise ValueError(f"table {self.name!r}: column names must be text, got {columns!r}")
+        if len(set(columns)) != len(columns):
+            raise ValueError(f"table {self.name!r}: column names repeat: {columns!r}")
+        unknown = sorted(set(self.formats) - set(columns))
+        if unknown:
+            raise ValueError(
+                f"table {self.name!r}: formats name columns not in the frame: {unknown}"
+            )
+        bad = {c: k for c, k in self.formats.items() if k not in _FORMATS}
+        if bad:
+            raise ValueError(
+                f"table {self.name!r}: unknown formats {bad}; expected one of {sorted(_FORMATS)}"
+            )
+
+    def _kind(self, column: str) -> str:
+        return self.formats.get(column, "text")
+
+    def display_frame(self) -> pd.DataFrame:
+        """The table as strings formatted for readers, headed by the frame's column names."""
+        out = pd.DataFrame(
+            {c: [_FORMATTERS[self._kind(c)](v) for v in self.frame[c]] for c in self.frame.columns},
+            columns=list(self.frame.columns),
+            dtype=object,
+        )
+        return out.reset_index(drop=True)
+
+    def to_csv(self, out_dir: Path) -> Path:
+        """Write the raw values to ``<out_dir>/<name>.csv`` (UTF-8) atomically; return its path.
+
+        Shares are written as decimals to 4 places, money to 2 places, counts as whole numbers
+        and missing values as empty cells. Text that a spreadsheet would run as a formula gets a
+        leading apostrophe; numbers in numeric columns are written as numbers.
+        """
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / f"{self.name}.csv"
+        columns = list(self.frame.columns)
+        kinds = [self._kind(c) for c in columns]
+        # Build every row first, so a bad value fails before anything touches the disk.
+        rows = [[neutralise_formula(c) for c in columns]]
+        rows += [
+            [_csv_cell(v, k) for v, k in zip(row, kinds, strict=True)]
+            for row in self.frame.itertuples(index=False, name=None)
+        ]
+        fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{self.name}.", suffix=".csv.tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                # RFC 4180 line ends: the csv module then quotes any cell holding \r or \n.
+                csv.writer(handle, lineterminator="\r\n").writerows(rows)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the published file is not.
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        return target
+
+    def to_html(self) -> str:
+        """An accessible HTML table: caption, column and row headers, numbers right-aligned.
+
+        Numeric cells carry ``class="num"`` for the stylesheet to align; there are no inline
+        styles and no index column. The note, if any, follows the table as
+        ``<p class="table-note">``.
+        """
+        shown = self.display_frame()
+        columns = list(shown.columns)
+        classes = [' class="num"' if self._kind(c) in NUMERIC_FORMATS else "" for c in columns]
+        esc = html.escape
+        lines = [
+            f'<table class="report-table" id="table-{self.name}">',
+            f"<caption>{esc(self.title)}</caption>",
+            "<thead>",
+            "<tr>"
+            + "".join(
+                f'<th scope="col"{k}>{esc(c)}</th>' for c, k in zip(columns, classes, strict=True)
+            )
+            + "</tr>",
+            "</thead>",
+            "<tbody>",
+        ]
+        for row in shown.itertuples(index=False, name=None):
+            first = f'<th scope="row"{classes[0]}>{esc(row[0])}</th>'
+            rest = "".join(
+                f"<td{k}>{esc(v)}</td>" for v, k in zip(row[1:], classes[1:], strict=True)
+            )
+            lines.append(f"<tr>{first}{rest}</tr>")
+        lines += ["</tbody>", "</table>"]
+        if self.note:
+            lines.append(f'<p class="table-note">{esc(self.note)}</p>')
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the reader's table, not the raw frame."""
+        return self.to_html()

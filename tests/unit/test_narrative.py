@@ -1,0 +1,84 @@
+"""Narrative sentences: numbers come from the figures, with correct plurals and changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from complaints_report.narrative import change_phrase, key_messages, plural, points_phrase
+
+
+def council(**kw):
+    base = dict(
+        complaints=139,
+        formal=65,
+        informal=74,
+        compliments=53,
+        learnings=31,
+        ombudsman_decisions=1,
+        ombudsman_upheld=1,
+        remedy_total=0.0,
+        overdue_share=0.14,
+        fully_justified_share=0.11,
+        partly_justified_share=0.14,
+    )
+    base.update(kw)
+    return base
+
+
+@pytest.mark.parametrize(
+    "n, expected",
+    [(0, "0 complaints"), (1, "1 complaint"), (2, "2 complaints"), (1268, "1,268 complaints")],
+)
+def test_plural(n, expected):
+    assert plural(n, "complaint") == expected
+
+
+@pytest.mark.parametrize(
+    "now, before, expected",
+    [
+        (139, 149, "7% fewer than in 2022-23"),
+        (1268, 720, "76% more than in 2022-23"),
+        (100, 100, "about the same as in 2022-23"),
+        (5, 0, "none in 2022-23"),
+        (5, None, "with no figure for 2022-23 to compare"),
+    ],
+)
+def test_change_phrase(now, before, expected):
+    assert change_phrase(now, before, "2022-23") == expected
+
+
+def test_points_phrase_rounds_like_the_tables():
+    assert points_phrase(0.39, 0.16, "2019-20") == "up from 16% in 2019-20"
+    assert points_phrase(0.14, 0.15, "2022-23") == "down from 15% in 2022-23"
+    assert points_phrase(0.141, 0.139, "2022-23") == "the same as in 2022-23"
+    assert points_phrase(None, 0.1, "2022-23") == "with no figure for 2022-23 to compare"
+
+
+def test_key_messages_use_the_figures_and_the_previous_year():
+    lines = key_messages(
+        council(), council(complaints=149, compliments=50, overdue_share=0.15), "2023-24"
+    )
+    text = " ".join(lines)
+    assert (
+        lines[0]
+        == "There were 139 complaints across the council in 2023-24, 7% fewer than in 2022-23."
+    )
+    assert (
+        "65 complaints went through the formal process (Stage 1) and 74 were resolved informally."
+        in text
+    )
+    assert "14% of Stage 1 responses took longer than the target, down from 15% in 2022-23." in text
+    assert "53 compliments, 6% more than in 2022-23" in text
+
+
+def test_key_messages_without_a_previous_year_or_shares():
+    lines = key_messages(
+        council(complaints=1, formal=1, informal=0, overdue_share=None, fully_justified_share=None),
+        None,
+        "2016-17",
+    )
+    assert (
+        lines[0]
+        == "There was 1 complaint across the council in 2016-17, with no figure for 2015-16 to compare."
+    )
+    assert not any("took longer than the target" in line for line in lines)
