@@ -176,8 +176,14 @@ def _quarter_dict(row: pd.Series) -> dict[str, Any]:
     }
 
 
+def money_total(values: pd.Series | pd.DataFrame) -> float:
+    """Sum of money values in pounds, blanks as none, to the penny."""
+    total = values.fillna(0).to_numpy(dtype=float).sum()
+    return round(float(total), 2)
+
+
 def _cost(frame: pd.DataFrame, column: str) -> float:
-    return round(float(frame[column].fillna(0).sum()), 2)
+    return money_total(frame[column])
 
 
 def area_figures(prep: Prepared, fy: FinancialYear, area: str) -> dict[str, Any]:
@@ -195,7 +201,7 @@ def area_figures(prep: Prepared, fy: FinancialYear, area: str) -> dict[str, Any]
         "ombudsman": {
             "decisions": int(len(o)),
             "upheld": int((o["decision"] == "Upheld").sum()),
-            "remedy_total": round(float(o["remedy_amount"].fillna(0).sum()), 2),
+            "remedy_total": money_total(o["remedy_amount"]),
         },
         "children_in_care": int(c.loc[c["child_in_care"], "case_ref"].nunique()),
         "complainant_types": _ordered_counts(front["complainant"], last=NOT_RECORDED),
@@ -222,7 +228,7 @@ def council_figures(prep: Prepared, fy: FinancialYear) -> dict[str, Any]:
         "learnings": year["learnings"],
         "ombudsman_decisions": year["ombudsman_decisions"],
         "ombudsman_upheld": year["ombudsman_upheld"],
-        "remedy_total": round(float(o["remedy_amount"].fillna(0).sum()), 2),
+        "remedy_total": money_total(o["remedy_amount"]),
         "overdue_share": year["overdue_share"],
         "fully_justified_share": year["fully_justified_share"],
         "partly_justified_share": year["partly_justified_share"],

@@ -20,6 +20,7 @@ from .figures import (
     _share,
     area_figures,
     council_figures,
+    money_total,
 )
 
 
@@ -113,9 +114,9 @@ def stage2_cases(prep: Prepared, fy: FinancialYear, area: str) -> list[dict[str,
                 "stages": ", ".join(g["stage"].astype(str)),
                 "latest_stage": str(latest["stage"]),
                 "outcome": None if pd.isna(outcome) else str(outcome),
-                "investigator": round(float(g["investigator_cost"].fillna(0).sum()), 2),
-                "independent_person": round(float(g["independent_person_cost"].fillna(0).sum()), 2),
-                "additional": round(float(g["additional_cost"].fillna(0).sum()), 2),
+                "investigator": money_total(g["investigator_cost"]),
+                "independent_person": money_total(g["independent_person_cost"]),
+                "additional": money_total(g["additional_cost"]),
             }
         )
     return rows
@@ -130,13 +131,9 @@ def stage2_cost_history(
     out = {}
     for y in _years(fy, years):
         esc = c[m & _in_year(c, y) & c["stage"].isin(["Stage 2", "Stage 3"])]
-        total = (
+        out[y.label] = money_total(
             esc[["investigator_cost", "independent_person_cost", "additional_cost"]]
-            .fillna(0)
-            .sum()
-            .sum()
         )
-        out[y.label] = round(float(total), 2)
     return out
 
 
@@ -174,8 +171,7 @@ def remedy_history(
     m = _area_masks(prep, area).ombudsman
     o = prep.ombudsman
     return {
-        y.label: round(float(o.loc[m & _in_year(o, y), "remedy_amount"].fillna(0).sum()), 2)
-        for y in _years(fy, years)
+        y.label: money_total(o.loc[m & _in_year(o, y), "remedy_amount"]) for y in _years(fy, years)
     }
 
 
@@ -230,22 +226,22 @@ def _change(now: float | None, before: float | None) -> float | None:
     return (now - before) / before
 
 
+def _area_totals(f: dict[str, Any]) -> dict[str, Any]:
+    """An area's year figures in the shape of the council entry, for comparisons."""
+    year = f["quarters"]["year"]
+    return {
+        **year,
+        "complaints": year["formal"] + year["informal"],
+        "remedy_total": f["ombudsman"]["remedy_total"],
+    }
+
+
 def changes(prep: Prepared, fy: FinancialYear, area: str | None = None) -> dict[str, float | None]:
     """Year-on-year changes for the executive summary (relative; shares in points)."""
     if area is None:
         now, before = council_figures(prep, fy), council_figures(prep, fy.previous())
     else:
-        a, b = area_figures(prep, fy, area), area_figures(prep, fy.previous(), area)
-        now = {
-            **a["quarters"]["year"],
-            "complaints": a["quarters"]["year"]["formal"] + a["quarters"]["year"]["informal"],
-            "remedy_total": a["ombudsman"]["remedy_total"],
-        }
-        before = {
-            **b["quarters"]["year"],
-            "complaints": b["quarters"]["year"]["formal"] + b["quarters"]["year"]["informal"],
-            "remedy_total": b["ombudsman"]["remedy_total"],
-        }
+        now, before = (_area_totals(area_figures(prep, y, area)) for y in (fy, fy.previous()))
     out: dict[str, float | None] = {}
     for key in (
         "complaints",
