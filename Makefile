@@ -17,7 +17,7 @@ STAMP_DEV := $(VENV)/.stamp-dev
 LINT_PATHS = $(wildcard lib tests scripts notebooks)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install-test install-dev report validate demo-data test lint clean
+.PHONY: help venv install-test install-dev report figures new-year validate demo-data test lint clean
 
 help: ## Show the targets and what they do
 	@echo "Usage: make TARGET [FY=$(FY)] [PYTHON=$(PYTHON)] [VENV=$(VENV)]"
@@ -27,15 +27,15 @@ help: ## Show the targets and what they do
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
 
+# The kernel is installed inside the venv, so Papermill's `python3` kernel is this venv's Python.
 $(STAMP_BASE): pyproject.toml | $(VPY)
 	$(VPY) -m pip install --upgrade pip
 	$(VPY) -m pip install -e .
+	$(VPY) -m ipykernel install --sys-prefix --name python3
 	@touch $@
 
-# The kernel is installed inside the venv, so Papermill's `python3` kernel is this venv's Python.
 $(STAMP_TEST): pyproject.toml $(STAMP_BASE)
 	$(VPY) -m pip install -e '.[test]'
-	$(VPY) -m ipykernel install --sys-prefix --name python3
 	@touch $@
 
 $(STAMP_DEV): pyproject.toml $(STAMP_BASE)
@@ -48,8 +48,14 @@ install-test: $(STAMP_TEST) ## venv plus the test extra and a `python3` Jupyter 
 
 install-dev: $(STAMP_DEV) ## venv plus the dev extra (ruff, pre-commit, nbstripout)
 
-report: venv ## Compute the report's figures for FY (e.g. make report FY=2023-24)
+report: venv ## Produce the report for FY from its data set (e.g. make report FY=2020-21)
+	$(BIN)/complaints-report run $(FY)
+
+figures: venv ## Compute FY's figures.json only (no notebooks)
 	$(BIN)/complaints-report figures $(FY)
+
+new-year: venv ## Start params/$(FY).yml from the previous year's (make new-year FY=2024-25)
+	$(BIN)/complaints-report new-year $(FY)
 
 validate: venv ## Validate the demo export in data/demo
 	$(BIN)/complaints-report validate data/demo

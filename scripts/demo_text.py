@@ -1,6 +1,6 @@
 """Synthetic free text for the demo data set: no real person, place or case is described."""
 
-LEARNING = [
+LEARNING_CHILDREN = [
     (
         "Parents were not told in writing what had been agreed at the review meeting.",
         "Team manager reminded social workers to send a written summary within five working days of every meeting.",
@@ -101,6 +101,9 @@ LEARNING = [
         "The early help worker did not share the action plan with both parents.",
         "Plans are now shared with every person with parental responsibility unless there is a recorded reason not to.",
     ),
+]
+
+LEARNING_OTHER = [
     (
         "A resident waited too long for a repair to be booked.",
         "Repairs requests are now acknowledged with a booking date within three working days.",

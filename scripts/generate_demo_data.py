@@ -95,9 +95,11 @@ class Gen:
                 self.lgsco_refs.add(r)
                 return r
 
-    def learning(self) -> tuple[str, str]:
-        self.learning_i = (self.learning_i + 7) % len(T.LEARNING)
-        return T.LEARNING[self.learning_i]
+    def learning(self, children: bool = True) -> tuple[str, str]:
+        """The next learning and action pair for a children's or another directorate's record."""
+        pool = T.LEARNING_CHILDREN if children else T.LEARNING_OTHER
+        self.learning_i = (self.learning_i + 7) % len(pool)
+        return pool[self.learning_i]
 
     # --- records ----------------------------------------------------------------------------
     def complaint(self, year, q, stage, directorate, area, team, **kw) -> dict:
@@ -496,7 +498,7 @@ def build_others(g: Gen, year: int, children: dict) -> None:
         s2["outcome"] = "Not justified"
     learn = ct["learnings"] - children["learnings"]
     for r in g.rng.sample(front, learn):
-        r["learning"], r["action"] = g.learning()
+        r["learning"], r["action"] = g.learning(children=False)
     for q, k in enumerate(g.split(ct["compliments"] - children["compliments"])):
         for _ in range(k):
             d = _weighted(g, dict(directorates), 1)[0]

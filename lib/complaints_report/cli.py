@@ -157,6 +157,55 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_problems(data_dir, problems) -> None:
+    print(f"{data_dir}: {len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
+    for p in problems:
+        print(str(p), file=sys.stderr)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .reading import DataError
+    from .run import RunFailed, run_year
+
+    try:
+        result = run_year(
+            args.financial_year,
+            data=args.data,
+            out=args.out,
+            only=args.only,
+            workers=args.workers,
+            progress=not args.no_progress,
+        )
+    except DataError as exc:
+        _print_problems(exc.data_dir or "data set", exc.problems)
+        return EXIT_DATA
+    except RunFailed as exc:
+        print(f"The run for {args.financial_year} stopped: nothing was published.", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return EXIT_DATA
+    print(
+        f"{result.financial_year}: {len(result.executed)} section(s) executed in "
+        f"{result.seconds:.1f} s; see {result.year_dir}"
+    )
+    return EXIT_OK
+
+
+def cmd_new_year(args: argparse.Namespace) -> int:
+    from .params import TO_FILL_IN, new_year
+
+    path = new_year(args.financial_year, force=args.force)
+    rel = path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
+    print(f"Created {rel}.")
+    print("Next:")
+    print(f"  1. Fill in the meeting date and every '{TO_FILL_IN}' commentary in {rel}.")
+    print("  2. Put the new export in a data set folder (data/<set>/) and set 'data:' if it moved.")
+    print("  3. complaints-report validate <that folder>")
+    print(
+        f"  4. complaints-report run {args.financial_year}   (or: make report FY={args.financial_year})"
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="complaints-report",
@@ -193,6 +242,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument("--out", metavar="DIR", help="outputs folder (default: outputs)")
     f.set_defaults(func=cmd_figures)
+
+    r = sub.add_parser(
+        "run",
+        help="produce a financial year's report",
+        description="Validate the data set, write figures.json, and execute every section "
+        "notebook with Papermill into <out>/<FY>/notebooks/ (in parallel). A failing "
+        "notebook stops the run with the section, the cell and the error.",
+    )
+    r.add_argument("financial_year", metavar="FY", help="financial year, e.g. 2023-24")
+    r.add_argument(
+        "--data", metavar="DIR", help="data set folder (default: the one params name, data/demo)"
+    )
+    r.add_argument("--out", metavar="DIR", help="outputs folder (default: outputs)")
+    r.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SECTION",
+        help="run only these sections (slug, number or notebook name)",
+    )
+    r.add_argument(
+        "--workers", type=int, metavar="N", help="notebooks at once (default: the CPU count)"
+    )
+    r.add_argument("--no-progress", action="store_true", help="no progress bar (logs only)")
+    r.set_defaults(func=cmd_run)
+
+    n = sub.add_parser(
+        "new-year",
+        help="start params/<FY>.yml from the previous year's",
+        description="Create params/<FY>.yml from the previous year's file, with the "
+        "commentary emptied and marked to fill in, and say what to do next.",
+    )
+    n.add_argument("financial_year", metavar="FY", help="financial year, e.g. 2024-25")
+    n.add_argument("--force", action="store_true", help="overwrite an existing file")
+    n.set_defaults(func=cmd_new_year)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,21 @@ class Targets(_Strict):
     stage1_working_days: int = Field(20, ge=1, le=120)
 
 
+class ReportInfo(_Strict):
+    """The cover page: who the report is for and what it asks of them."""
+
+    title: str = "Children's services complaints: annual report"
+    committee: str | None = None
+    meeting_date: date | None = None
+    portfolio_holder: str | None = None
+    executive_director: str | None = None
+    author: str | None = None
+    author_title: str | None = None
+    status: str = "Public"
+    recommendation: str | None = None
+    reason: str | None = None
+
+
 class Params(_Strict):
     """Every setting a run needs, resolved for one financial year."""
 
@@ -43,6 +59,21 @@ class Params(_Strict):
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
     targets: Targets = Field(default_factory=Targets)
     theme_map: dict[str, str] = Field(default_factory=dict)
+    report: ReportInfo = Field(default_factory=ReportInfo)
+    # The analyst's own words for each section, keyed by section slug (see sections.py).
+    commentary: dict[str, str | None] = Field(default_factory=dict)
+
+    @field_validator("commentary")
+    @classmethod
+    def _commentary_sections(cls, v: dict[str, str | None]) -> dict[str, str | None]:
+        from .sections import SLUGS
+
+        unknown = [k for k in v if k not in SLUGS]
+        if unknown:
+            raise ValueError(
+                f"unknown section {unknown[0]!r} in commentary; sections are: {', '.join(SLUGS)}"
+            )
+        return v
 
     @field_validator("financial_year")
     @classmethod
@@ -150,3 +181,47 @@ def load_params(
         return Params.model_validate(merged)
     except ValidationError as exc:
         raise ParamsError(_explain(exc, sources)) from exc
+
+
+TO_FILL_IN = "TO FILL IN"
+
+
+def new_year(
+    financial_year: str | FinancialYear, params_dir: Path | None = None, force: bool = False
+) -> Path:
+    """Create ``params/<FY>.yml`` from the previous year's file, with the commentary to fill in.
+
+    The report details (committee, author, recommendation…) are carried over; the meeting date
+    and every section's commentary are emptied and marked ``TO FILL IN`` so that a run warns
+    until they are written. Returns the new file's path.
+    """
+    from .sections import SECTIONS
+
+    fy = FinancialYear.parse(financial_year)
+    pdir = params_dir or paths.PARAMS_DIR
+    target = year_params_path(fy, pdir)
+    if target.exists() and not force:
+        raise ParamsError(f"{target}: already exists; edit it, or pass --force to start it again")
+    previous = year_params_path(fy.previous(), pdir)
+    base = _read_yaml(previous) if previous.is_file() else {}
+    base.pop("financial_year", None)
+    report = dict(base.get("report") or {})
+    report["meeting_date"] = None
+    for key in ("recommendation",):
+        if isinstance(report.get(key), str):
+            report[key] = report[key].replace(fy.previous().slash_label, fy.slash_label)
+    base["report"] = report
+    base["commentary"] = {
+        s.slug: f"{TO_FILL_IN}: the analyst's commentary on {s.title.lower()}." for s in SECTIONS
+    }
+    header = (
+        f"# Params for the {fy.label} report, made by `complaints-report new-year {fy.label}`"
+        f" from {previous.name if previous.is_file() else 'defaults.yml alone'}.\n"
+        f"# Fill in every '{TO_FILL_IN}' and the meeting date; settings not set here come from defaults.yml.\n"
+        f"financial_year: {fy.label}\n"
+    )
+    text = header + yaml.safe_dump(base, sort_keys=False, allow_unicode=True, width=100)
+    pdir.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    load_params(fy, pdir)  # the new file must be valid as written
+    return target

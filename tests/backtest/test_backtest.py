@@ -109,8 +109,10 @@ class Suite:
                 )
         status, value = self._cache[key]
         if status == "error":
-            pytest.fail(f"the suite could not compute {key[0]} for {'/'.join(key[1:])}: {value}",
-                        pytrace=False)
+            pytest.fail(
+                f"the suite could not compute {key[0]} for {'/'.join(key[1:])}: {value}",
+                pytrace=False,
+            )
         return value
 
     def prep(self, report_fy: str):
@@ -202,8 +204,11 @@ def _walk(node, segs: list[str], trail: list[str], best: list):
             if "=" not in cand:
                 continue
             field, value = (s.strip() for s in cand.split("=", 1))
-            hits = [e for e in node
-                    if isinstance(e, Mapping) and field in e and _key_text(e[field]) == value]
+            hits = [
+                e
+                for e in node
+                if isinstance(e, Mapping) and field in e and _key_text(e[field]) == value
+            ]
             if len(hits) > 1:
                 best[0], best[1] = trail + [f"{cand} (matches {len(hits)} elements)"], None
                 raise Unresolved
@@ -449,8 +454,11 @@ def test_published_figure(case, suite):
             fail(shown, "differs from the published figure")
         return
     if ok:
-        fail(shown, f"stale known difference: the suite now reproduces the published figure "
-                    f"(remove it from known_differences in {filename})")
+        fail(
+            shown,
+            f"stale known difference: the suite now reproduces the published figure "
+            f"(remove it from known_differences in {filename})",
+        )
     expected = known.get("computed")
     if expected is None or (isinstance(expected, str) and expected.strip().upper() == "TBD"):
         fail(shown, f"known difference has computed: {expected!r}: fill in the computed value")

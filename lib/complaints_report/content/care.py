@@ -1,0 +1,494 @@
+"""Sections 10 and 11: children in care complaints, advocacy referrals and Stage 1 timescales."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
+from ..charts import Chart, grouped_bars, lines
+from ..narrative import change_phrase, plural, points_phrase
+from ..report import ReportContext
+from ..tables import ReportTable, format_count, format_percent
+from ..views import advocacy as advocacy_by_quarter
+
+SOCIAL_CARE = "Children's Social Care"
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def _quarter_label(q: str) -> str:
+    return f"{q} ({QUARTER_MONTHS[q]})"
+
+
+def _year_in_data(ctx: ReportContext, fy: FinancialYear) -> bool:
+    """Whether the data set holds any complaint record of ``fy``.
+
+    The views count zero for a year before the data set starts; a reader must see "no figure",
+    not "none", for such a year.
+    """
+    return bool((ctx.prep.complaints["fy_start"] == fy.start_year).any())
+
+
+def _area_rows(ctx: ReportContext, area: str) -> pd.DataFrame:
+    """The complaint records of the report year in one Children's Services area."""
+    c = ctx.prep.complaints
+    keep = (
+        (c["directorate"] == ctx.params.children_directorate)
+        & (c["service_area"] == area)
+        & (c["fy_start"] == ctx.fy.start_year)
+    )
+    return c[keep.fillna(False)]
+
+
+def _quarter_counts(values: dict[str, Any], none: str = "none") -> str:
+    """``none in Q1, 2 in Q2, 1 in Q3 and none in Q4``."""
+    return _and([f"{none if not values[q] else format_count(values[q])} in {q}" for q in QUARTERS])
+
+
+# --- section 10: children in care ------------------------------------------------------------
+
+
+def children_in_care_history(ctx: ReportContext, area: str = SOCIAL_CARE) -> dict[str, int | None]:
+    """Children in care complaints for the report year and the four before, oldest first.
+
+    A year the data set does not reach is None, so that it reads "–" rather than 0.
+    """
+    counts = ctx.views["children_in_care"].get(area, {})
+    out: dict[str, int | None] = {}
+    for i in range(4, -1, -1):
+        y = ctx.fy.previous(i)
+        out[y.label] = counts.get(y.label, 0) if _year_in_data(ctx, y) else None
+    return out
+
+
+def children_in_care_table(ctx: ReportContext, area: str = SOCIAL_CARE) -> ReportTable:
+    """Children in care complaints over five years, newest first as the published report shows."""
+    history = children_in_care_history(ctx, area)
+    years = list(history)[::-1]
+    frame = pd.DataFrame(
+        {
+            "Financial year": years,
+            "Children in care complaints": [history[y] for y in years],
+        }
+    )
+    return ReportTable(
+        name=f"10-children-in-care-{_slug(area)}",
+        title=f"Children in care complaints, {area}, {years[-1]} to {years[0]}",
+        frame=frame,
+        formats={"Children in care complaints": "count"},
+        note="Distinct cases with a record from or about a child in care, at any stage.",
+    )
+
+
+def children_in_care_chart(ctx: ReportContext, area: str = SOCIAL_CARE) -> Chart:
+    """Line chart of children in care complaints over five years."""
+    history = children_in_care_history(ctx, area)
+    # Years before the data set starts would be an empty stretch of axis; the report year stays.
+    while len(history) > 1 and next(iter(history.values())) is None:
+        history.pop(next(iter(history)))
+    years = list(history)
+    said = _and(
+        [f"{y} {'no figure' if v is None else format_count(v)}" for y, v in history.items()]
+    )
+    return lines(
+        f"10-children-in-care-trend-{_slug(area)}",
+        years,
+        {"Children in care complaints": list(history.values())},
+        title="Children in care complaints",
+        ylabel="Complaints (cases)",
+        alt=f"Line chart: children in care complaints to {area} by financial year: {said}.",
+        caption=f"Children in care complaints, {area}, "
+        + (f"{years[0]} to {years[-1]}." if len(years) > 1 else f"{years[0]}."),
+    )
+
+
+def children_in_care_by_quarter(
+    ctx: ReportContext, area: str = SOCIAL_CARE
+) -> dict[str, dict[str, int]]:
+    """Children in care cases by quarter of the report year, and how many came via an advocate.
+
+    Each quarter counts the distinct cases with a children in care record received in it, so a
+    case with records in two quarters counts in both; ``year`` counts each case once.
+
+    Returns
+    -------
+    ``{"Q1": {"cases": n, "via_advocate": m}, ..., "year": {...}}``.
+    """
+    rows = _area_rows(ctx, area)
+    cic = rows[rows["child_in_care"].fillna(False).astype(bool)]
+    adv = cic[cic["via_advocate"].fillna(False).astype(bool)]
+    out: dict[str, dict[str, int]] = {}
+    for q in QUARTERS:
+        out[q] = {
+            "cases": int(cic.loc[cic["quarter"] == q, "case_ref"].nunique()),
+            "via_advocate": int(adv.loc[adv["quarter"] == q, "case_ref"].nunique()),
+        }
+    out["year"] = {
+        "cases": int(cic["case_ref"].nunique()),
+        "via_advocate": int(adv["case_ref"].nunique()),
+    }
+    return out
+
+
+def children_in_care_quarter_table(ctx: ReportContext, area: str = SOCIAL_CARE) -> ReportTable:
+    """Children in care complaints by quarter of the report year, with those via an advocate."""
+    by_q = children_in_care_by_quarter(ctx, area)
+    keys = [*QUARTERS, "year"]
+    frame = pd.DataFrame(
+        {
+            "Quarter": [_quarter_label(q) for q in QUARTERS] + [f"{ctx.fy} (whole year)"],
+            "Children in care complaints": [by_q[k]["cases"] for k in keys],
+            "Made through an advocate": [by_q[k]["via_advocate"] for k in keys],
+        }
+    )
+    return ReportTable(
+        name=f"10-children-in-care-by-quarter-{_slug(area)}",
+        title=f"Children in care complaints by quarter, {area}, {ctx.fy}",
+        frame=frame,
+        formats={"Children in care complaints": "count", "Made through an advocate": "count"},
+        note=(
+            "Distinct cases by the quarter their records were received; a case with records "
+            "in two quarters counts in each, and once in the whole year."
+        ),
+    )
+
+
+def children_in_care_sentences(ctx: ReportContext, area: str = SOCIAL_CARE) -> list[str]:
+    """The year's children in care complaints, the change, how many came via an advocate, by quarter."""
+    if area not in ctx.views["children_in_care"]:
+        return [f"The data set holds no {area} records, so there are no children in care figures."]
+    history = children_in_care_history(ctx, area)
+    n = history[ctx.fy.label] or 0
+    before = history[ctx.previous.label]
+    prev = ctx.previous.label
+    if n == 0:
+        if before is None:
+            since = f"with no figure for {prev} to compare"
+        else:
+            since = (
+                f"against {format_count(before)} in {prev}"
+                if before
+                else f"and none in {prev} either"
+            )
+        return [
+            f"In {ctx.fy} there were no complaints from or about children in care in {area}, "
+            f"{since}."
+        ]
+    out = [
+        f"In {ctx.fy} there {_were(n)} {plural(n, 'complaint')} from or about children in care "
+        f"in {area}, {change_phrase(n, before, prev)}."
+    ]
+    by_q = children_in_care_by_quarter(ctx, area)
+    via = by_q["year"]["via_advocate"]
+    if n == 1:
+        out.append(
+            "It came through an advocate." if via else "It did not come through an advocate."
+        )
+    elif via == n:
+        out.append(f"All {format_count(n)} came through an advocate.")
+    elif via == 0:
+        out.append("None came through an advocate.")
+    else:
+        out.append(f"{format_count(via)} of the {format_count(n)} came through an advocate.")
+    cases = {q: by_q[q]["cases"] for q in QUARTERS}
+    out.append(f"By quarter of receipt: {_quarter_counts(cases)}.")
+    if sum(cases.values()) > n:
+        out.append("A case with records in more than one quarter is counted in each.")
+    return out
+
+
+# --- section 10: advocacy --------------------------------------------------------------------
+
+
+def advocacy_providers(ctx: ReportContext) -> dict[str, list[str]]:
+    """Each advocacy provider of the report year with the quarters it provided, in order of start."""
+    a = ctx.prep.advocacy
+    a = a[(a["fy_start"] == ctx.fy.start_year).fillna(False)]
+    if a.empty or "provider" not in a:
+        return {}
+    a = a.dropna(subset=["provider"]).sort_values("quarter_start")
+    out: dict[str, list[str]] = {}
+    for provider, q in zip(a["provider"], a["quarter"], strict=True):
+        quarters = out.setdefault(str(provider), [])
+        if str(q) not in quarters:
+            quarters.append(str(q))
+    return out
+
+
+def advocacy_table(ctx: ReportContext) -> ReportTable:
+    """New referrals to advocacy by quarter of the report year (dashes when there are none)."""
+    refs = ctx.views["advocacy"]
+    values = [refs.get(q) for q in QUARTERS]
+    total = sum(values) if refs else None
+    frame = pd.DataFrame(
+        {
+            "Quarter": [_quarter_label(q) for q in QUARTERS] + [f"{ctx.fy} (whole year)"],
+            "New referrals to advocacy": [*values, total],
+        }
+    )
+    note = None
+    if not refs:
+        note = f"The data set has no advocacy referrals for {ctx.fy}."
+    return ReportTable(
+        name="10-advocacy-referrals",
+        title=f"New referrals to advocacy by quarter, {ctx.fy}",
+        frame=frame,
+        formats={"New referrals to advocacy": "count"},
+        note=note,
+    )
+
+
+def advocacy_sentences(ctx: ReportContext) -> list[str]:
+    """Referrals to advocacy in the year, the change, by quarter, and who provided the service."""
+    if ctx.prep.advocacy.empty:
+        return ["The data set has no advocacy table, so referrals to advocacy are not reported."]
+    refs = ctx.views["advocacy"]
+    if not refs:
+        return [f"The advocacy table has no referrals for {ctx.fy}."]
+    total = sum(refs.values())
+    prev_refs = advocacy_by_quarter(ctx.prep, ctx.previous)
+    before = sum(prev_refs.values()) if prev_refs else None
+    out = [
+        f"There {_were(total)} {plural(total, 'new referral')} to advocacy in {ctx.fy}, "
+        f"{change_phrase(total, before, ctx.previous.label)}: {_quarter_counts(refs)}."
+    ]
+    providers = advocacy_providers(ctx)
+    if not providers:
+        out.append("The advocacy provider is not recorded.")
+    elif len(providers) == 1:
+        out.append(f"Advocacy was provided by {next(iter(providers))}.")
+    else:
+        named = [f"{p} ({_and(qs)})" for p, qs in providers.items()]
+        out.append(f"Advocacy was provided by {_and(named)}.")
+    return out
+
+
+# --- section 11: timescales ------------------------------------------------------------------
+
+
+def _target(ctx: ReportContext) -> int:
+    return ctx.params.targets.stage1_working_days
+
+
+def timescales_history(ctx: ReportContext, area: str) -> dict[str, dict[str, Any]]:
+    """Responded Stage 1 complaints and the shares within / over the target, newest year first.
+
+    A year the data set does not reach has None for every value.
+    """
+    rows = ctx.views["timescales"].get(area, {})
+    none = {"responded": None, "overdue": None, "overdue_share": None, "within_target_share": None}
+    nothing = {"responded": 0, "overdue": 0, "overdue_share": None, "within_target_share": None}
+    out = {}
+    for i in range(3):
+        y = ctx.fy.previous(i)
+        out[y.label] = rows.get(y.label, nothing) if _year_in_data(ctx, y) else none
+    return out
+
+
+def timescales_table(ctx: ReportContext, area: str) -> ReportTable:
+    """Share of responded Stage 1 complaints within and over the target over three years."""
+    t = _target(ctx)
+    history = timescales_history(ctx, area)
+    within, over = f"Within {t} working days", f"Over {t} working days"
+    frame = pd.DataFrame(
+        {
+            "Financial year": list(history),
+            "Stage 1 complaints responded to": [r["responded"] for r in history.values()],
+            within: [r["within_target_share"] for r in history.values()],
+            over: [r["overdue_share"] for r in history.values()],
+        }
+    )
+    years = list(history)
+    return ReportTable(
+        name=f"11-timescales-{_slug(area)}",
+        title=f"Stage 1 response times, {area}, {years[-1]} to {years[0]}",
+        frame=frame,
+        formats={
+            "Stage 1 complaints responded to": "count",
+            within: "percent",
+            over: "percent",
+        },
+        note=(
+            f"Shares of the Stage 1 complaints responded to in the year; the target is {t} "
+            "working days. Complaints still open are not counted."
+        ),
+    )
+
+
+def timescales_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """How many Stage 1 responses met the target this year, against last year."""
+    t = _target(ctx)
+    history = timescales_history(ctx, area)
+    now = history[ctx.fy.label]
+    before = history[ctx.previous.label]
+    if not now["responded"]:
+        return [f"No Stage 1 complaints to {area} were responded to in {ctx.fy}."]
+    n, over = now["responded"], now["overdue"]
+    within = n - over
+    trend = points_phrase(now["overdue_share"], before["overdue_share"], ctx.previous.label)
+    if n == 1:
+        done = "was answered within" if within else "took longer than"
+        return [
+            f"The one Stage 1 complaint to {area} responded to in {ctx.fy} {done} the {t} "
+            f"working day target; the share over the target was "
+            f"{format_percent(now['overdue_share'])}, {trend}."
+        ]
+    if over == 0:
+        split = f"all were answered within the {t} working day target"
+    elif within == 0:
+        split = f"none was answered within the {t} working day target"
+    else:
+        split = (
+            f"{format_count(within)} ({format_percent(now['within_target_share'])}) "
+            f"{_were(within)} answered within the {t} working day target and "
+            f"{format_count(over)} ({format_percent(now['overdue_share'])}) took longer"
+        )
+    share = (
+        ""
+        if 0 < over < n
+        else f" (the share over the target was {format_percent(now['overdue_share'])})"
+    )
+    return [
+        f"Of the {plural(n, 'Stage 1 complaint')} to {area} responded to in {ctx.fy}, "
+        f"{split}{share}, {trend}."
+    ]
+
+
+def overdue_quarter_table(ctx: ReportContext) -> ReportTable:
+    """The scorecards' overdue share by quarter of the report year, one column per area."""
+    t = _target(ctx)
+    keys = [*QUARTERS, "year"]
+    data: dict[str, list] = {
+        "Quarter": [_quarter_label(q) for q in QUARTERS] + [f"{ctx.fy} (whole year)"]
+    }
+    for a in ctx.areas:
+        data[a] = [ctx.area(a)["quarters"][k]["overdue_share"] for k in keys]
+    return ReportTable(
+        name="11-overdue-by-quarter",
+        title=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}",
+        frame=pd.DataFrame(data),
+        formats={a: "percent" for a in ctx.areas},
+        note=(
+            "Share of the Stage 1 complaints received in the quarter and responded to that "
+            f"took more than {t} working days; a dash means none was responded to."
+        ),
+    )
+
+
+def overdue_quarter_chart(ctx: ReportContext) -> Chart:
+    """Bars of the overdue share by quarter, one series per area."""
+    t = _target(ctx)
+    series = {a: [ctx.area(a)["quarters"][q]["overdue_share"] for q in QUARTERS] for a in ctx.areas}
+    said = "; ".join(
+        f"{a} " + _and([("no responses" if v is None else format_percent(v)) for v in vals])
+        for a, vals in series.items()
+    )
+    return grouped_bars(
+        "11-overdue-by-quarter",
+        list(QUARTERS),
+        series,
+        title=f"Stage 1 responses over {t} working days",
+        ylabel="Share of responses",
+        percent=True,
+        alt=(
+            f"Bar chart: share of Stage 1 responses that took more than {t} working days, "
+            f"by quarter (Q1 to Q4) in {ctx.fy}: {said or 'no service areas in the data set'}."
+        ),
+        caption=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}.",
+    )
+
+
+def overdue_quarter_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """The overdue share of one area by quarter, in words."""
+    if area not in ctx.areas:
+        return [f"The data set holds no {area} records."]
+    t = _target(ctx)
+    quarters = ctx.area(area)["quarters"]
+    shares = {q: quarters[q]["overdue_share"] for q in QUARTERS}
+    known = [f"{format_percent(v)} in {q}" for q, v in shares.items() if v is not None]
+    empty = [q for q, v in shares.items() if v is None]
+    if not known:
+        return [f"No Stage 1 complaints to {area} were responded to in any quarter of {ctx.fy}."]
+    sentence = (
+        f"By quarter, the share of {area} Stage 1 responses that took more than {t} working "
+        f"days was {_and(known)}"
+    )
+    if empty:
+        sentence += f"; there were no responses to complaints received in {_and(empty)}"
+    return [sentence + "."]
+
+
+def extensions(ctx: ReportContext, area: str) -> dict[str, int]:
+    """Stage 1 records of the year with a longer timescale agreed, and how many of the overdue had one.
+
+    Returns
+    -------
+    ``stage1`` (records), ``extended`` (of those, with an extension agreed), ``overdue``
+    (responded after the target) and ``overdue_extended`` (of those, with an extension agreed).
+    """
+    rows = _area_rows(ctx, area)
+    s1 = rows[rows["stage"] == "Stage 1"]
+    ext = s1["extension_agreed"].fillna(False).astype(bool)
+    late = (s1["responded_date"].notna() & (s1["working_days"] > _target(ctx))).fillna(False)
+    late = late.astype(bool)
+    return {
+        "stage1": int(len(s1)),
+        "extended": int(ext.sum()),
+        "overdue": int(late.sum()),
+        "overdue_extended": int((ext & late).sum()),
+    }
+
+
+def extension_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """Extensions agreed with complainants, and how many of the late responses had one."""
+    e = extensions(ctx, area)
+    t = _target(ctx)
+    if e["stage1"] == 0:
+        return [f"{area} had no Stage 1 complaints in {ctx.fy}."]
+    ext = e["extended"]
+    first = (
+        f"A longer timescale was agreed with the complainant for {plural(ext, 'Stage 1 complaint')} "
+        f"to {area} in {ctx.fy}."
+        if ext
+        else f"No longer timescale was agreed with any complainant at Stage 1 in {area} in {ctx.fy}."
+    )
+    late = e["overdue"]
+    if late == 0:
+        second = f"No response took more than {t} working days."
+    elif e["overdue_extended"] == 0:
+        second = (
+            f"None of the {plural(late, 'response')} that took more than {t} working days "
+            "had an agreed extension."
+            if late > 1
+            else f"The one response that took more than {t} working days had no agreed extension."
+        )
+    elif late == 1:
+        second = f"The one response that took more than {t} working days had an agreed extension."
+    elif e["overdue_extended"] == late:
+        every = "Both" if late == 2 else f"All {format_count(late)}"
+        second = f"{every} responses that took more than {t} working days had an agreed extension."
+    else:
+        second = (
+            f"{format_count(e['overdue_extended'])} of the {format_count(late)} responses that "
+            f"took more than {t} working days had an agreed extension."
+        )
+    return [first, second]

@@ -1,0 +1,160 @@
+"""Section 12: learnings by quarter and the table of what we learned and what we did."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..calendar import QUARTER_MONTHS, QUARTERS
+from ..charts import Chart, grouped_bars
+from ..narrative import plural
+from ..report import ReportContext
+from ..tables import ReportTable, format_count
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _previous_learnings(ctx: ReportContext, area: str) -> int | None:
+    """Last year's learnings for ``area``; None when the data set does not reach that year."""
+    if not (ctx.prep.complaints["fy_start"] == ctx.previous.start_year).any():
+        return None
+    return ctx.views["changes"][area]["previous"]["learnings"]
+
+
+def _count_change(now: int, before: int | None, previous: str) -> str:
+    """``up from 28 in 2022-23``: the published report compares learnings as counts."""
+    if before is None:
+        return f"with no figure for {previous} to compare"
+    if now == before:
+        return f"the same as in {previous}"
+    return f"{'up' if now > before else 'down'} from {format_count(before)} in {previous}"
+
+
+def learnings_table(ctx: ReportContext) -> ReportTable:
+    """Learnings recorded by quarter of the report year, one column per area."""
+    keys = [*QUARTERS, "year"]
+    data: dict[str, list] = {
+        "Quarter": [f"{q} ({QUARTER_MONTHS[q]})" for q in QUARTERS] + [f"{ctx.fy} (whole year)"]
+    }
+    for a in ctx.areas:
+        data[a] = [ctx.area(a)["quarters"][k]["learnings"] for k in keys]
+    return ReportTable(
+        name="12-learnings-by-quarter",
+        title=f"Learnings recorded by quarter, {ctx.fy}",
+        frame=pd.DataFrame(data),
+        formats={a: "count" for a in ctx.areas},
+        note="Complaint records of any stage, received in the quarter, with a learning recorded.",
+    )
+
+
+def learnings_chart(ctx: ReportContext) -> Chart:
+    """Bars of learnings by quarter, one series per area."""
+    series = {a: [ctx.area(a)["quarters"][q]["learnings"] for q in QUARTERS] for a in ctx.areas}
+    said = "; ".join(f"{a} {_and([format_count(v) for v in vals])}" for a, vals in series.items())
+    return grouped_bars(
+        "12-learnings-by-quarter",
+        list(QUARTERS),
+        series,
+        title="Learnings recorded",
+        ylabel="Learnings",
+        alt=(
+            f"Bar chart: learnings recorded by quarter (Q1 to Q4) in {ctx.fy}: "
+            f"{said or 'no service areas in the data set'}."
+        ),
+        caption=f"Learnings recorded by quarter, {ctx.fy}.",
+    )
+
+
+def learnings_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """An area's learnings this year, by quarter, against last year."""
+    if area not in ctx.areas:
+        return [f"The data set holds no {area} records."]
+    quarters = ctx.area(area)["quarters"]
+    n = quarters["year"]["learnings"]
+    change = _count_change(n, _previous_learnings(ctx, area), ctx.previous.label)
+    if n == 0:
+        return [f"{area} recorded no learnings in {ctx.fy}, {change}."]
+    by_q = _and(
+        [
+            f"{'none' if not quarters[q]['learnings'] else format_count(quarters[q]['learnings'])} in {q}"
+            for q in QUARTERS
+        ]
+    )
+    return [f"{area} recorded {plural(n, 'learning')} in {ctx.fy}, {change}: {by_q}."]
+
+
+def learning_records(ctx: ReportContext, area: str | None = None) -> pd.DataFrame:
+    """Case reference, received date, learning and action of the year's records with a learning.
+
+    In order of receipt. The published table shows the reference, learning and action only.
+
+    Parameters
+    ----------
+    area
+        One Children's Services area; None for all of them.
+    """
+    c = ctx.prep.complaints
+    areas = ctx.areas if area is None else [area]
+    keep = (
+        (c["directorate"] == ctx.params.children_directorate)
+        & c["service_area"].isin(areas)
+        & (c["fy_start"] == ctx.fy.start_year)
+        & c["learning"].notna()
+    ).fillna(False)
+    rows = c[keep]
+    # A learning of spaces only is blank to a reader.
+    rows = rows[rows["learning"].str.strip() != ""]
+    rows = rows.sort_values(["received_date", "case_ref"], kind="stable")
+    return rows[["case_ref", "received_date", "learning", "action"]].reset_index(drop=True)
+
+
+def learning_table(ctx: ReportContext, area: str | None = None) -> ReportTable:
+    """The published list: case reference, what we learned and what we did, nothing else."""
+    rows = learning_records(ctx, area)
+    where = "Children's Services" if area is None else area
+    frame = pd.DataFrame(
+        {
+            "Case reference": rows["case_ref"].astype(object),
+            "What we learned": rows["learning"].astype(object),
+            "What we did": rows["action"].astype(object),
+        }
+    )
+    frame = frame.where(frame.notna(), None)
+    note = (
+        f"Complaint records of any stage received in {ctx.fy} with a learning recorded, "
+        "in order of receipt."
+    )
+    if frame.empty:
+        note = f"No learning was recorded on {where} complaints received in {ctx.fy}."
+    suffix = "" if area is None else f"-{_slug(area)}"
+    return ReportTable(
+        name=f"12-learning-from-complaints{suffix}",
+        title=f"What we learned from complaints and what we did, {where}, {ctx.fy}",
+        frame=frame,
+        note=note,
+    )
+
+
+def learning_table_sentences(ctx: ReportContext, area: str | None = None) -> list[str]:
+    """What the learning table lists, with its number of rows."""
+    n = len(learning_records(ctx, area))
+    where = "Children's Services" if area is None else area
+    if n == 0:
+        return [f"No learning was recorded on {where} complaints received in {ctx.fy}."]
+    return [
+        f"The table lists the {plural(n, 'learning')} recorded on {where} complaints received "
+        f"in {ctx.fy}, in the order the complaints were received, with what the service did "
+        "as a result."
+        if n > 1
+        else f"The table shows the one learning recorded on {where} complaints received in "
+        f"{ctx.fy}, with what the service did as a result."
+    ]

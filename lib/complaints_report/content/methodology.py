@@ -1,0 +1,294 @@
+"""Section 14: effectiveness of the procedure, compliments, and how the figures are made."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
+from ..narrative import change_phrase, plural
+from ..report import ReportContext
+from ..tables import ReportTable, format_count, format_percent
+
+COUNCIL_ROW = "Whole council"
+
+# The data set's tables as readers know them, in the data contract's order.
+TABLE_LABELS = {
+    "complaints": "Complaints (one record per stage)",
+    "compliments": "Compliments",
+    "ombudsman": "Ombudsman decisions",
+    "advocacy": "Advocacy referrals (one row per quarter)",
+    "equalities": "Equality monitoring forms",
+    "member_conduct": "Code of conduct complaints about councillors",
+}
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _has_compliments(ctx: ReportContext, fy: FinancialYear) -> bool:
+    """Whether the data set reaches ``fy``: before it starts there is no figure, not zero."""
+    return bool((ctx.prep.compliments["fy_start"] == fy.start_year).any())
+
+
+def _compared(now: int, before: int | None, previous: str) -> str:
+    """``10% more than in 2022-23``; ``against 50 in 2022-23`` when there were none this year."""
+    if now == 0 and before:
+        return f"against {format_count(before)} in {previous}"
+    return change_phrase(now, before, previous)
+
+
+def _change(now: int, before: int | None) -> float | None:
+    return None if before in (None, 0) else (now - before) / before
+
+
+# --- compliments -----------------------------------------------------------------------------
+
+
+def compliments(ctx: ReportContext) -> dict[str, dict[str, int | None]]:
+    """Compliments this year and last, per area, for Children's Services and council-wide.
+
+    Returns
+    -------
+    ``{row label: {"now": n, "before": m or None}}``, areas first, then the Children's Services
+    total (when there is more than one area) and the whole council.
+    """
+    has_before = _has_compliments(ctx, ctx.previous)
+    changes = ctx.views["changes"]
+    out: dict[str, dict[str, int | None]] = {}
+    for a in ctx.areas:
+        out[a] = {
+            "now": ctx.area(a)["quarters"]["year"]["compliments"],
+            "before": changes[a]["previous"]["compliments"] if has_before else None,
+        }
+    if len(ctx.areas) > 1:
+        out[f"{ctx.params.children_directorate} (total)"] = {
+            "now": sum(out[a]["now"] for a in ctx.areas),
+            "before": sum(out[a]["before"] for a in ctx.areas) if has_before else None,
+        }
+    out[COUNCIL_ROW] = {
+        "now": ctx.figures["council"]["compliments"],
+        "before": changes["council"]["previous"]["compliments"] if has_before else None,
+    }
+    return out
+
+
+def compliments_table(ctx: ReportContext) -> ReportTable:
+    """Compliments per area and council-wide, this year against last, with the change."""
+    rows = compliments(ctx)
+    now, before = ctx.fy.label, ctx.previous.label
+    frame = pd.DataFrame(
+        {
+            "Service area": list(rows),
+            now: [r["now"] for r in rows.values()],
+            before: [r["before"] for r in rows.values()],
+            "Change": [_change(r["now"], r["before"]) for r in rows.values()],
+        }
+    )
+    return ReportTable(
+        name="14-compliments",
+        title=f"Compliments received, {now} and {before}",
+        frame=frame,
+        formats={now: "count", before: "count", "Change": "percent"},
+        note="Change: the rise (or, when negative, the fall) as a share of last year's figure.",
+    )
+
+
+def compliments_sentences(ctx: ReportContext) -> list[str]:
+    """Compliments to Children's Services and the whole council, against last year."""
+    rows = compliments(ctx)
+    prev = ctx.previous.label
+    directorate = ctx.params.children_directorate
+    out = []
+    if ctx.areas:
+        total = sum(rows[a]["now"] for a in ctx.areas)
+        key = f"{directorate} (total)" if len(ctx.areas) > 1 else ctx.areas[0]
+        received = plural(total, "compliment") if total else "no compliments"
+        sentence = (
+            f"{directorate} received {received} in {ctx.fy}, "
+            f"{_compared(total, rows[key]['before'], prev)}"
+        )
+        if len(ctx.areas) > 1:
+            parts = [f"{format_count(rows[a]['now'])} for {a}" for a in ctx.areas]
+            sentence += f": {_and(parts)}"
+        out.append(sentence + ".")
+    else:
+        out.append(f"The data set holds no {directorate} records.")
+    council = rows[COUNCIL_ROW]
+    n = council["now"]
+    out.append(
+        f"Across the council there {'was' if n == 1 else 'were'} "
+        f"{plural(n, 'compliment') if n else 'no compliments'}, "
+        f"{_compared(n, council['before'], prev)}."
+    )
+    return out
+
+
+# --- effectiveness ---------------------------------------------------------------------------
+
+
+def effectiveness_sentences(ctx: ReportContext) -> list[str]:
+    """What the records say about how well the procedure works: timeliness, escalation, Ombudsman."""
+    t = ctx.params.targets.stage1_working_days
+    directorate = ctx.params.children_directorate
+    out = [
+        "The data set holds no survey of complainants' experience of the procedure, so its "
+        f"effectiveness is judged here by three things the records show for {directorate}."
+    ]
+    if not ctx.areas:
+        out.append(f"The data set holds no {directorate} records.")
+        return out
+    times = [ctx.views["timescales"][a][ctx.fy.label] for a in ctx.areas]
+    responded = sum(r["responded"] for r in times)
+    within = responded - sum(r["overdue"] for r in times)
+    if responded:
+        out.append(
+            f"Timeliness: {format_count(within)} of the {plural(responded, 'Stage 1 complaint')} "
+            f"responded to in {ctx.fy} ({format_percent(within / responded)}) "
+            f"{'was' if within == 1 else 'were'} answered within {t} working days."
+        )
+    else:
+        out.append(f"Timeliness: no Stage 1 complaints were responded to in {ctx.fy}.")
+    stages = {
+        s: sum(ctx.area(a)["stages"][s] for a in ctx.areas)
+        for s in ("Stage 1", "Stage 2", "Stage 3")
+    }
+    s1, s2, s3 = stages["Stage 1"], stages["Stage 2"], stages["Stage 3"]
+    out.append(
+        f"Escalation: {plural(s2, 'complaint') if s2 else 'no complaints'} reached Stage 2 and "
+        f"{format_count(s3) if s3 else 'none'} reached Stage 3 in {ctx.fy}, against "
+        f"{format_count(s1)} at Stage 1."
+    )
+    decided = sum(ctx.area(a)["ombudsman"]["decisions"] for a in ctx.areas)
+    upheld = sum(ctx.area(a)["ombudsman"]["upheld"] for a in ctx.areas)
+    out.append(
+        f"The Ombudsman: it decided {plural(decided, 'complaint')} about {directorate} in "
+        f"{ctx.fy} and upheld {format_count(upheld) if upheld else 'none'}."
+        if decided
+        else f"The Ombudsman: it made no decisions about {directorate} in {ctx.fy}."
+    )
+    return out
+
+
+# --- methodology -----------------------------------------------------------------------------
+
+
+def definitions(ctx: ReportContext) -> list[str]:
+    """The data contract's definitions in plain English, with this year's dates and target."""
+    fy, t = ctx.fy, ctx.params.targets.stage1_working_days
+    directorate = ctx.params.children_directorate
+    quarters = _and([f"{q} {QUARTER_MONTHS[q].replace('–', ' to ')}" for q in QUARTERS])
+    out = [
+        f"Financial year: {fy} runs from {_day(fy.start)} to {_day(fy.end)}. The quarters are "
+        f"{quarters}.",
+        "Period: a complaint record belongs to the period in which it was received; a compliment "
+        "to the date it was received; an Ombudsman decision to the date of the decision; an "
+        "equality monitoring form to the date it was received.",
+        "Formal and informal complaints: formal complaints are those at Stage 1 of the statutory "
+        "procedure; informal complaints (representations) are resolved without it. Stage 2 "
+        "(independent investigation) and Stage 3 (review panel) records are escalations and are "
+        "counted on their own. 'Complaints' means informal plus Stage 1, so an escalated "
+        "complaint is not counted twice.",
+        "Working days: the days after a complaint was received, up to and including the day the "
+        "response was sent, leaving out Saturdays, Sundays and bank holidays in England and "
+        "Wales (one-off bank holidays included). A response on the day of receipt takes no "
+        "working days.",
+        f"Timescales (overdue share): of the Stage 1 complaints responded to in the period, the "
+        f"share that took more than {plural(t, 'working day')}, the Stage 1 target. Complaints "
+        "still open are not counted.",
+        "Fully and partly justified shares: of the Stage 1 complaints found fully justified, "
+        "partially justified or not justified, the share fully justified and the share partially "
+        "justified. Withdrawn and open complaints are not counted.",
+        "Outcomes: counted over the Stage 1 complaints of the period.",
+        "Learnings: complaint records of any stage on which the service recorded what it learned.",
+        "Children in care complaints: the number of different cases with at least one record, at "
+        "any stage, from or about a child in care.",
+        "Complainant types and themes: counted over the informal and Stage 1 complaints; a blank "
+        "is shown as 'Not recorded'. A theme's share is of the complaints whose theme was "
+        "recorded."
+        + (
+            " A few recorded categories are grouped under the report's themes as the year's "
+            "settings list them; all others are reported as recorded."
+            if ctx.params.theme_map
+            else ""
+        ),
+        "Ombudsman: the decisions of the Local Government and Social Care Ombudsman made in the "
+        "period. 'Upheld' means the Ombudsman upheld the complaint; 'referred back' means it "
+        "passed the complaint back to the council to resolve locally. Remedies are the sum of "
+        "the financial remedies the council was asked to pay.",
+        "Stage 2 costs: the Investigating Officer's fees, the Independent Person's fees and any "
+        "other cost, summed over the Stage 2 and Stage 3 records of the period.",
+        f"Service areas: an area's figures use the records of that area in {directorate} "
+        f"({_and(ctx.areas) or 'none in this data set'}); council-wide figures use every "
+        "record of every directorate.",
+        "Equality monitoring: forms are anonymous and council-wide; each share is of the forms "
+        "returned in the period, blank answers included.",
+        f"Rounding: percentages are whole numbers rounded half up (a share of "
+        f"{format_count(1)} in {format_count(8)} shows as {format_percent(1 / 8)}), so they may "
+        "not add to 100%. A dash (–) means there is nothing to divide by or no figure for "
+        "that year.",
+    ]
+    return out
+
+
+def data_folder_name(ctx: ReportContext) -> str:
+    """The data set's folder name only: a machine's path never reaches the report."""
+    return Path(ctx.params.data_dir).resolve().name
+
+
+def records_read(ctx: ReportContext) -> dict[str, dict[str, int]]:
+    """Records read from each table of the data set, and how many fall in the report year."""
+    out = {}
+    for table in TABLE_LABELS:
+        frame = getattr(ctx.prep, table)
+        in_year = (frame["fy_start"] == ctx.fy.start_year).fillna(False)
+        out[table] = {"read": int(len(frame)), "in_year": int(in_year.sum())}
+    return out
+
+
+def records_table(ctx: ReportContext) -> ReportTable:
+    """Records read per table of the data set, and those in the report year."""
+    counts = records_read(ctx)
+    in_year = f"Records in {ctx.fy}"
+    frame = pd.DataFrame(
+        {
+            "Table": [TABLE_LABELS[t] for t in counts],
+            "Records read": [c["read"] for c in counts.values()],
+            in_year: [c["in_year"] for c in counts.values()],
+        }
+    )
+    return ReportTable(
+        name="14-records-read",
+        title=f"Records read from the data set '{data_folder_name(ctx)}'",
+        frame=frame,
+        formats={"Records read": "count", in_year: "count"},
+        note=(
+            "Advocacy, equality monitoring and code of conduct tables are optional; 0 records "
+            "read means the table was absent or empty."
+        ),
+    )
+
+
+def data_set_sentences(ctx: ReportContext) -> list[str]:
+    """Which data set and year the report was made from, and what was read."""
+    fy = ctx.fy
+    counts = records_read(ctx)
+    n, in_year = counts["complaints"]["read"], counts["complaints"]["in_year"]
+    return [
+        f"This report for {ctx.params.council} covers the financial year {fy} "
+        f"({_day(fy.start)} to {_day(fy.end)}). It was made from the data set in the folder "
+        f"'{data_folder_name(ctx)}', with a Stage 1 target of "
+        f"{plural(ctx.params.targets.stage1_working_days, 'working day')}.",
+        f"The suite read {plural(n, 'complaint record')}, of which "
+        f"{format_count(in_year)} {'falls' if in_year == 1 else 'fall'} in {fy}; the table shows the "
+        "records read from every table.",
+    ]

@@ -1,0 +1,203 @@
+"""Section 4: the quarterly scorecard of each Children's Services area."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..calendar import QUARTER_MONTHS, QUARTERS
+from ..charts import Chart, grouped_bars
+from ..report import ReportContext
+from ..tables import MISSING, ReportTable, format_count, format_percent
+
+PERIODS = (*QUARTERS, "year")
+COLUMNS = {**{q: q for q in QUARTERS}, "year": "Year"}
+
+# Scorecard rows as the published dashboards show them: (label, figures key, how to show it).
+ROWS: tuple[tuple[str, str, str], ...] = (
+    ("Number of formal complaints", "formal", "count"),
+    ("Number of informal complaints", "informal", "count"),
+    ("Ombudsman decisions upheld / received", "ombudsman", "ratio"),
+    ("Timescales (% overdue)", "overdue_share", "percent"),
+    ("% fully justified", "fully_justified_share", "percent"),
+    ("% part justified", "partly_justified_share", "percent"),
+    ("Compliments", "compliments", "count"),
+    ("Learnings", "learnings", "count"),
+)
+
+# The downloadable CSV: one row per quarter, one column per measure, raw values.
+RAW_COLUMNS: dict[str, tuple[str, str]] = {
+    "Formal complaints": ("formal", "count"),
+    "Informal complaints": ("informal", "count"),
+    "Ombudsman decisions upheld": ("ombudsman_upheld", "count"),
+    "Ombudsman decisions": ("ombudsman_decisions", "count"),
+    "Overdue share": ("overdue_share", "percent"),
+    "Fully justified share": ("fully_justified_share", "percent"),
+    "Part justified share": ("partly_justified_share", "percent"),
+    "Compliments": ("compliments", "count"),
+    "Learnings": ("learnings", "count"),
+}
+
+_EMPTY_PERIOD: dict[str, Any] = {
+    "formal": 0,
+    "informal": 0,
+    "ombudsman_decisions": 0,
+    "ombudsman_upheld": 0,
+    "overdue_share": None,
+    "fully_justified_share": None,
+    "partly_justified_share": None,
+    "compliments": 0,
+    "learnings": 0,
+}
+
+
+@dataclass
+class ScorecardTable(ReportTable):
+    """A scorecard whose rows mix counts and percentages.
+
+    One format per column cannot show such rows, so ``frame`` holds the cells already formatted
+    for readers, row by row, in the published layout (measures down, quarters across). The CSV
+    is written from ``raw`` instead: one row per quarter and one column per measure, raw values
+    with a format each, so that a spreadsheet gets numbers rather than "18%" or "1/1" text.
+
+    Parameters
+    ----------
+    raw
+        The same figures as a ReportTable with one format per column.
+    """
+
+    raw: ReportTable | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.raw is None:
+            raise ValueError(f"scorecard {self.name!r} needs its raw table for the CSV")
+
+    def _kind(self, column: str) -> str:
+        # Right-align every figure column; the first column is the row header.
+        return "text" if column == self.frame.columns[0] else "count"
+
+    def display_frame(self) -> pd.DataFrame:
+        return self.frame.astype(object).reset_index(drop=True)
+
+    def to_csv(self, out_dir: Path) -> Path:
+        return self.raw.to_csv(out_dir)
+
+
+def area_slug(area: str) -> str:
+    """``Children's Social Care`` -> ``childrens-social-care``, for table and chart names."""
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['\u2019]", "", area.lower())).strip("-")
+    return slug or "area"
+
+
+def _quarters(ctx: ReportContext, area: str) -> dict[str, dict[str, Any]]:
+    """The area's scorecard figures; zeros (and no shares) for an area absent from the data."""
+    if area in ctx.figures["service_areas"]:
+        return ctx.area(area)["quarters"]
+    return {p: dict(_EMPTY_PERIOD) for p in PERIODS}
+
+
+def _cell(period: dict[str, Any], key: str, how: str) -> str:
+    if how == "ratio":
+        return f"{format_count(period['ombudsman_upheld'])}/{format_count(period['ombudsman_decisions'])}"
+    if how == "percent":
+        return format_percent(period[key])
+    return format_count(period[key])
+
+
+def scorecard_table(ctx: ReportContext, area: str) -> ScorecardTable:
+    """The area's dashboard: formal, informal, Ombudsman, timescales, justified shares,
+    compliments and learnings by quarter and for the year."""
+    quarters = _quarters(ctx, area)
+    shown = pd.DataFrame(
+        [[label, *(_cell(quarters[p], key, how) for p in PERIODS)] for label, key, how in ROWS],
+        columns=["Measure", *COLUMNS.values()],
+    )
+    raw = pd.DataFrame(
+        [[COLUMNS[p], *(quarters[p][key] for key, _ in RAW_COLUMNS.values())] for p in PERIODS],
+        columns=["Period", *RAW_COLUMNS],
+    )
+    name = f"04-scorecard-{area_slug(area)}"
+    title = f"{area}: quarterly scorecard, {ctx.fy.label}"
+    months = ", ".join(f"{q} {m}" for q, m in QUARTER_MONTHS.items())
+    note = (
+        f"Quarters: {months}. Formal complaints are Stage 1 complaints; informal complaints are "
+        "representations resolved outside the statutory process. Ombudsman: decisions upheld "
+        "out of all decisions made in the period. Timescales: the share of responded Stage 1 "
+        f"complaints that took longer than {ctx.params.targets.stage1_working_days} working days. "
+        "Fully and part justified: shares of the Stage 1 complaints with an outcome of fully, "
+        f"partly or not justified. {MISSING} means there was nothing to take a share of."
+    )
+    return ScorecardTable(
+        name,
+        title,
+        shown,
+        note=note,
+        raw=ReportTable(
+            name,
+            title,
+            raw,
+            formats={col: how for col, (_, how) in RAW_COLUMNS.items()},  # type: ignore[misc]
+        ),
+    )
+
+
+def total_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """``Total complaints = 139`` as a sentence, with the formal and informal split."""
+    year = _quarters(ctx, area)["year"]
+    total = year["formal"] + year["informal"]
+    fy = ctx.fy.label
+    if total == 0:
+        return [f"Total complaints about {area} in {fy}: none."]
+    return [
+        f"Total complaints about {area} in {fy}: {format_count(total)} "
+        f"({format_count(year['formal'])} formal and {format_count(year['informal'])} informal)."
+    ]
+
+
+def scorecard_chart(ctx: ReportContext, area: str) -> Chart:
+    """Grouped bars: the area's formal and informal complaints in each quarter."""
+    quarters = _quarters(ctx, area)
+    fy = ctx.fy.label
+    series = {
+        "Formal (Stage 1)": [quarters[q]["formal"] for q in QUARTERS],
+        "Informal": [quarters[q]["informal"] for q in QUARTERS],
+    }
+
+    def listed(values: list[int]) -> str:
+        by_quarter = ", ".join(
+            f"{q} {format_count(v)}" for q, v in zip(QUARTERS, values, strict=True)
+        )
+        return f"{by_quarter} ({format_count(sum(values))} in the year)"
+
+    alt = (
+        f"Bar chart: formal and informal complaints about {area} by quarter in {fy}. "
+        f"Formal: {listed(series['Formal (Stage 1)'])}. Informal: {listed(series['Informal'])}."
+    )
+    return grouped_bars(
+        f"04-complaints-by-quarter-{area_slug(area)}",
+        list(QUARTERS),
+        series,
+        title=f"{area}: complaints by quarter, {fy}",
+        ylabel="Complaints",
+        alt=alt,
+        caption=f"Formal and informal complaints about {area} by quarter, {fy}.",
+    )
+
+
+def overview(ctx: ReportContext) -> list[str]:
+    """Which areas have a scorecard, so that an empty section still says why it is empty."""
+    areas = ctx.areas
+    directorate = ctx.params.children_directorate
+    if not areas:
+        return [f"The data set holds no {directorate} records, so there are no scorecards."]
+    names = areas[0] if len(areas) == 1 else ", ".join(areas[:-1]) + f" and {areas[-1]}"
+    return [
+        f"There is one scorecard for each {directorate} area in {ctx.fy.label}: {names}."
+        if len(areas) > 1
+        else f"There is one {directorate} area in {ctx.fy.label}: {names}."
+    ]

@@ -1,0 +1,455 @@
+"""Sections 5 and 6: the statutory overview (stages, Stage 2 and 3 cases) and the Ombudsman."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from ..calendar import FinancialYear
+from ..figures import area_figures
+from ..narrative import change_phrase, plural
+from ..report import ReportContext
+from ..tables import ReportTable, format_count, format_money
+from ..views import ombudsman_upheld, remedy_history, stage2_cases, stage2_cost_history, statutory
+
+ESCALATIONS = ("Stage 2", "Stage 3")
+COST_COLUMNS = {
+    "investigator": "Investigating Officer cost",
+    "independent_person": "Independent Person cost",
+    "additional": "Additional cost",
+}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _slug(area: str) -> str:
+    """``Children's Social Care`` -> ``childrens-social-care``, for table names."""
+    return re.sub(r"[^a-z0-9]+", "-", area.lower().replace("'", "")).strip("-") or "area"
+
+
+def _in_data(ctx: ReportContext, fy: str | FinancialYear) -> bool:
+    """Whether the data set holds any complaint record of that year (else its figures are unknown,
+    not zero)."""
+    start = FinancialYear.parse(fy).start_year
+    return bool((ctx.prep.complaints["fy_start"] == start).any())
+
+
+def _area(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
+    """An area's figures.json entry; an area absent from the data has every count zero."""
+    if fy is None and area in ctx.figures["service_areas"]:
+        return ctx.area(area)
+    return area_figures(ctx.prep, fy or ctx.fy, area)
+
+
+def _view(ctx: ReportContext, key: str, area: str | None, compute) -> Any:
+    """``ctx.views[key][area]``, computed afresh for an area the views do not hold."""
+    held = ctx.views.get(key, {})
+    name = "council" if area is None else area
+    if name in held:
+        return held[name]
+    return compute(ctx.prep, ctx.fy, area)
+
+
+def _listing(parts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _was_were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def _count_against(now: int, before: int | None, previous: str) -> str:
+    """``up from 1 in 2022-23``; counts this small read better as numbers than as percentages."""
+    if before is None:
+        return f"with no figure for {previous} to compare"
+    if now == before:
+        return f"the same as in {previous}"
+    was = format_count(before) if before else "none"
+    return f"{'up' if now > before else 'down'} from {was} in {previous}"
+
+
+def _money_against(now: float, before: float | None, previous: str) -> str:
+    """``up from £3,105.00 in 2022-23``: amounts, since a percentage of a small sum misleads."""
+    if before is None:
+        return f"with no figure for {previous} to compare"
+    if round(now, 2) == round(before, 2):
+        return f"the same as in {previous}"
+    was = format_money(before) if before else "nothing"
+    return f"{'up' if now > before else 'down'} from {was} in {previous}"
+
+
+# --- section 5: statutory overview -----------------------------------------------------------
+
+
+def statutory_years(ctx: ReportContext, area: str) -> dict[str, dict[str, int] | None]:
+    """The statutory view of an area by year, newest first; None for a year the data set lacks."""
+    rows = _view(ctx, "statutory", area, statutory)
+    return {label: (row if _in_data(ctx, label) else None) for label, row in rows.items()}
+
+
+def _approaches(row: dict[str, int]) -> str:
+    """``5 with 1 upheld``, as the published table puts it."""
+    n, upheld = row["ombudsman_decisions"], row["ombudsman_upheld"]
+    if n == 0:
+        return "0"
+    if upheld == 0:
+        return f"{format_count(n)}, none upheld"
+    return f"{format_count(n)} with {format_count(upheld)} upheld"
+
+
+def _has_escalations(years: dict[str, dict[str, int] | None]) -> bool:
+    return any(r and (r["Stage 2"] or r["Stage 3"]) for r in years.values())
+
+
+def statutory_table(ctx: ReportContext, area: str) -> ReportTable:
+    """Representations, Stage 1, 2 and 3 and Ombudsman approaches for the year and the two before.
+
+    The Stage 2 and Stage 3 rows appear for an area that had an escalation in any of the three
+    years (the statutory social care procedure); otherwise the table stops at Stage 1.
+    """
+    years = statutory_years(ctx, area)
+    stages = [("Representations (informal)", "Informal"), ("Stage 1 (formal)", "Stage 1")]
+    if _has_escalations(years):
+        stages += [("Stage 2", "Stage 2"), ("Stage 3", "Stage 3")]
+    data: dict[str, list] = {"Complaints": [label for label, _ in stages]}
+    data["Complaints"].append("Ombudsman (LGSCO) approaches")
+    for label, row in years.items():
+        cells = [None if row is None else format_count(row[key]) for _, key in stages]
+        cells.append(None if row is None else _approaches(row))
+        data[label] = cells
+    missing = [label for label, row in years.items() if row is None]
+    note = "Representations are complaints resolved informally, outside the statutory process."
+    if missing:
+        note += f" The data set holds no records for {', '.join(missing)} (shown as –)."
+    return ReportTable(
+        name=f"05-statutory-{_slug(area)}",
+        title=f"{area}: complaints by stage and approaches to the Ombudsman, "
+        f"{' to '.join([list(years)[-1], list(years)[0]])}",
+        frame=pd.DataFrame(data),
+        note=note,
+    )
+
+
+def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """How the area's representations, Stage 1 complaints and escalations compare with last year."""
+    fy, prev = ctx.fy.label, ctx.previous.label
+    years = statutory_years(ctx, area)
+    now, before = years[fy], years.get(prev)
+    if now is None:
+        return [f"The data set holds no complaint records for {fy}."]
+
+    def b(key: str) -> int | None:
+        return None if before is None else before[key]
+
+    if now["Informal"] == 0 and now["Stage 1"] == 0:
+        lines = [
+            f"{area} had no representations (informal complaints) or Stage 1 complaints in {fy}."
+        ]
+    else:
+        lines = [
+            f"In {fy} {area} had {plural(now['Informal'], 'representation')} (informal complaints), "
+            f"{change_phrase(now['Informal'], b('Informal'), prev)}, and "
+            f"{plural(now['Stage 1'], 'Stage 1 complaint')}, "
+            f"{change_phrase(now['Stage 1'], b('Stage 1'), prev)}."
+        ]
+    s2, s3 = now["Stage 2"], now["Stage 3"]
+    if s2 or s3:
+        lines.append(
+            f"{plural(s2, 'complaint') if s2 else 'No complaint'} went to Stage 2 and "
+            f"{format_count(s3) if s3 else 'none'} to Stage 3."
+        )
+    else:
+        lines.append(f"No complaint went to Stage 2 or Stage 3 in {fy}.")
+    n, upheld = now["ombudsman_decisions"], now["ombudsman_upheld"]
+    if n:
+        lines.append(
+            f"The Ombudsman decided {plural(n, 'complaint')} about {area} and upheld "
+            f"{format_count(upheld) if upheld else 'none'}."
+        )
+    else:
+        lines.append(f"The Ombudsman made no decisions about {area} in {fy}.")
+    return lines
+
+
+def escalation_areas(ctx: ReportContext) -> list[str]:
+    """The areas whose Stage 2 and 3 cases the report lists: those with an escalation this year or
+    last, else the first area (so that the report still says there were none)."""
+    labels = (ctx.fy.label, ctx.previous.label)
+    found = [
+        a
+        for a in ctx.areas
+        if any((statutory_years(ctx, a).get(y) or {}).get(s) for y in labels for s in ESCALATIONS)
+    ]
+    return found or ctx.areas[:1]
+
+
+def _case_outcome(case: dict[str, Any]) -> str:
+    """The latest outcome, saying at which stage a case was withdrawn or is still open."""
+    stage, outcome = case["latest_stage"], case["outcome"]
+    if outcome is None:
+        return f"Open at {stage}"
+    if outcome == "Withdrawn" or stage == "Stage 3":
+        return f"{outcome} at {stage}"
+    return outcome
+
+
+def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
+    """The year's Stage 2 and 3 cases: reference, team, subject, outcome and costs, with totals.
+
+    An open case's costs that are still blank show as not yet known rather than £0.00.
+    """
+    cases = _view(ctx, "stage2_cases", area, stage2_cases)
+    rows = []
+    for c in cases:
+        open_case = c["outcome"] is None
+        row = {
+            "Case reference": c["case_ref"],
+            "Team": c["team"],
+            "Brief subject": c["subject"],
+            "Outcome": _case_outcome(c),
+        }
+        for key, column in COST_COLUMNS.items():
+            row[column] = None if open_case and not c[key] else c[key]
+        rows.append(row)
+    costs = _area(ctx, area)["stage2_costs"]
+    total = {"Case reference": "Total", "Team": "", "Brief subject": "", "Outcome": ""}
+    total.update({column: costs[key] for key, column in COST_COLUMNS.items()})
+    rows.append(total)
+    columns = ["Case reference", "Team", "Brief subject", "Outcome", *COST_COLUMNS.values()]
+    note = "Costs are the fees of the Investigating Officer and the Independent Person and any other cost."
+    if any(c["outcome"] is None for c in cases):
+        note += " – : not yet known (the case is still open)."
+    if not cases:
+        note = f"No complaint about {area} went to Stage 2 or Stage 3 in {ctx.fy.label}."
+    return ReportTable(
+        name=f"05-stage2-cases-{_slug(area)}",
+        title=f"{area}: Stage 2 and Stage 3 cases, {ctx.fy.label}",
+        frame=pd.DataFrame(rows, columns=columns),
+        formats={column: "money" for column in COST_COLUMNS.values()},
+        note=note,
+    )
+
+
+def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """Cases accepted at Stage 2 against last year, those still open, and what they cost."""
+    fy, prev = ctx.fy.label, ctx.previous.label
+    years = statutory_years(ctx, area)
+    now, before = years[fy], years.get(prev)
+    if now is None:
+        return [f"The data set holds no complaint records for {fy}."]
+    s2 = now["Stage 2"]
+    s2_before = None if before is None else before["Stage 2"]
+    if s2 == 0 and s2_before == 0:
+        lines = [f"No case was accepted at Stage 2 in {fy}, as in {prev}."]
+    elif s2 == 0:
+        lines = [f"No case was accepted at Stage 2 in {fy}, {_count_against(0, s2_before, prev)}."]
+    else:
+        lines = [
+            f"{plural(s2, 'case')} {_was_were(s2)} accepted at Stage 2 in {fy}, "
+            f"{_count_against(s2, s2_before, prev)}."
+        ]
+    if now["Stage 3"]:
+        lines.append(f"{plural(now['Stage 3'], 'case')} went on to Stage 3 (a review panel).")
+    cases = _view(ctx, "stage2_cases", area, stage2_cases)
+    still_open = sum(c["outcome"] is None for c in cases)
+    if still_open:
+        lines.append(f"{plural(still_open, 'case')} {_was_were(still_open)} still open.")
+    costs = _area(ctx, area)["stage2_costs"]
+    total = round(sum(costs.values()), 2)
+    history = _view(ctx, "stage2_cost_history", area, stage2_cost_history)
+    before_total = history.get(prev) if _in_data(ctx, prev) else None
+    if total == 0 and not cases:
+        lines.append(f"There were no Stage 2 or Stage 3 costs in {fy}.")
+        return lines
+    compare = "" if before_total is None else f", {_money_against(total, before_total, prev)}"
+    lines.append(
+        f"The overall cost of the Stage 2 and Stage 3 investigations in {fy} was "
+        f"{format_money(total)}{compare}."
+    )
+    lines.append(
+        f"Investigating Officers cost {format_money(costs['investigator'])}, Independent Persons "
+        f"{format_money(costs['independent_person'])} and additional costs came to "
+        f"{format_money(costs['additional'])}."
+    )
+    return lines
+
+
+# --- section 6: the Ombudsman ----------------------------------------------------------------
+
+
+def ombudsman_table(ctx: ReportContext) -> ReportTable:
+    """Ombudsman decisions, upheld decisions and remedies: each children's area, children's
+    services together, and the whole council."""
+    rows = []
+    for area in ctx.areas:
+        o = _area(ctx, area)["ombudsman"]
+        rows.append([area, o["decisions"], o["upheld"], o["remedy_total"]])
+    if len(ctx.areas) > 1:
+        rows.append(
+            [
+                "Children's services",
+                sum(r[1] for r in rows),
+                sum(r[2] for r in rows),
+                round(sum(r[3] for r in rows), 2),
+            ]
+        )
+    council = ctx.figures["council"]
+    rows.append(
+        [
+            "Whole council",
+            council["ombudsman_decisions"],
+            council["ombudsman_upheld"],
+            council["remedy_total"],
+        ]
+    )
+    frame = pd.DataFrame(rows, columns=["Area", "Decisions", "Upheld", "Remedies"])
+    frame.insert(
+        3,
+        "Share upheld",
+        [
+            None if d == 0 else u / d
+            for d, u in zip(frame["Decisions"], frame["Upheld"], strict=True)
+        ],
+    )
+    return ReportTable(
+        name="06-ombudsman-decisions",
+        title=f"Ombudsman decisions and remedies, {ctx.fy.label}",
+        frame=frame,
+        formats={
+            "Decisions": "count",
+            "Upheld": "count",
+            "Share upheld": "percent",
+            "Remedies": "money",
+        },
+        note="Decisions are counted in the year the Ombudsman made them. Remedies are the "
+        "financial remedies the council was asked to pay.",
+    )
+
+
+def _children_remedies(ctx: ReportContext, label: str) -> float:
+    return round(
+        sum(_view(ctx, "remedy_history", a, remedy_history).get(label, 0.0) for a in ctx.areas), 2
+    )
+
+
+def ombudsman_sentences(ctx: ReportContext) -> list[str]:
+    """Council-wide decisions and upheld, children's services' share and remedy total."""
+    fy, prev = ctx.fy.label, ctx.previous.label
+    council = ctx.figures["council"]
+    n, upheld = council["ombudsman_decisions"], council["ombudsman_upheld"]
+    if n == 0:
+        return [f"The Ombudsman made no decisions about the council in {fy}."]
+    lines = [
+        f"Across the council, the Ombudsman decided {plural(n, 'complaint')} in {fy} and upheld "
+        f"{format_count(upheld) if upheld else 'none'}."
+    ]
+    per_area = {a: _area(ctx, a)["ombudsman"]["upheld"] for a in ctx.areas}
+    children = sum(per_area.values())
+    if upheld:
+        detail = _listing(
+            [f"{format_count(k) if k else 'none'} about {a}" for a, k in per_area.items()]
+        )
+        share = format_count(children) if children else "None"
+        lines.append(
+            f"{share} of the {format_count(upheld)} upheld decisions {_was_were(children)} "
+            "about children's services"
+            + (f" ({detail})." if children and len(per_area) > 1 else ".")
+        )
+    remedies = _children_remedies(ctx, fy)
+    before = _children_remedies(ctx, prev) if _in_data(ctx, prev) else None
+    if remedies or before:
+        compare = "" if before is None else f", {_money_against(remedies, before, prev)}"
+        lines.append(
+            f"Remedies for children's services decisions came to {format_money(remedies)}{compare}."
+        )
+    else:
+        lines.append(
+            f"The Ombudsman asked for no financial remedy for children's services in {fy}."
+        )
+    return lines
+
+
+def ombudsman_area_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """An area's decisions and upheld decisions against last year, and its remedies."""
+    fy, prev = ctx.fy.label, ctx.previous.label
+    o = _area(ctx, area)["ombudsman"]
+    n, upheld = o["decisions"], o["upheld"]
+    if n == 0:
+        return [f"The Ombudsman made no decisions about {area} in {fy}."]
+    line = (
+        f"The Ombudsman decided {plural(n, 'complaint')} about {area} in {fy} and upheld "
+        f"{format_count(upheld) if upheld else 'none'}"
+    )
+    if _in_data(ctx, prev):
+        b = _area(ctx, area, ctx.previous)["ombudsman"]
+        line += f" ({format_count(b['decisions'])} decided and {format_count(b['upheld'])} upheld in {prev})"
+    lines = [line + "."]
+    if upheld:
+        lines.append(
+            f"Remedies came to {format_money(o['remedy_total'])}."
+            if o["remedy_total"]
+            else "The upheld decision carried no financial remedy."
+            if upheld == 1
+            else "None of the upheld decisions carried a financial remedy."
+        )
+    return lines
+
+
+def upheld_areas(ctx: ReportContext) -> list[str]:
+    """The areas with at least one upheld Ombudsman decision in the year, in report order."""
+    return [a for a in ctx.areas if _view(ctx, "ombudsman_upheld", a, ombudsman_upheld)]
+
+
+def upheld_intro(ctx: ReportContext) -> list[str]:
+    """What the tables of upheld decisions show, or that there are none."""
+    areas = upheld_areas(ctx)
+    if not areas:
+        return [f"The Ombudsman upheld no complaints about children's services in {ctx.fy.label}."]
+    n = sum(len(_view(ctx, "ombudsman_upheld", a, ombudsman_upheld)) for a in areas)
+    return [
+        f"The {'table lists' if len(areas) == 1 else 'tables list'} the "
+        f"{plural(n, 'upheld decision')} about children's services in {ctx.fy.label}: the "
+        "remedy, the complaint in brief and the service improvements the Ombudsman recommended."
+    ]
+
+
+def _remedy(rec: dict[str, Any]) -> str:
+    """``£31,200.00 + rolling cost``, ``None: apology only``: the amount and its note."""
+    amount = "None" if not rec["remedy_amount"] else format_money(rec["remedy_amount"])
+    note = (rec["remedy_note"] or "").strip()
+    if not note:
+        return amount
+    return f"{amount} {note}" if note.startswith("+") else f"{amount}: {note}"
+
+
+def upheld_table(ctx: ReportContext, area: str) -> ReportTable:
+    """Each upheld Ombudsman decision of the year: reference, remedy, summary, recommendations."""
+    recs = _view(ctx, "ombudsman_upheld", area, ombudsman_upheld)
+    columns = [
+        "Ombudsman reference",
+        "Remedy",
+        "Complaint in brief",
+        "Service improvement recommendations",
+    ]
+    frame = pd.DataFrame(
+        [[r["lgsco_ref"], _remedy(r), r["summary"], r["recommendations"]] for r in recs],
+        columns=columns,
+    )
+    total = round(sum(r["remedy_amount"] or 0.0 for r in recs), 2)
+    note = (
+        f"Total of financial remedies: {format_money(total)}."
+        if recs
+        else f"The Ombudsman upheld no complaints about {area} in {ctx.fy.label}."
+    )
+    return ReportTable(
+        name=f"06-ombudsman-upheld-{_slug(area)}",
+        title=f"{area}: upheld Ombudsman decisions, {ctx.fy.label}",
+        frame=frame,
+        note=note,
+    )

@@ -1,0 +1,170 @@
+"""What a section notebook needs: the year's params, figures and views, and how to show them."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .calendar import FinancialYear
+from .charts import Chart
+from .figures import Prepared, compute_figures, prepare
+from .params import Params, load_params
+from .reading import load_dataset
+from .sections import find
+from .tables import ReportTable
+from .views import report_views
+
+log = logging.getLogger(__name__)
+
+SYNTHETIC_NOTICE = (
+    "The records behind this report are synthetic: invented for a fictional council and "
+    "calibrated so that its figures match those of published reports. No real person is described."
+)
+
+
+def _display(obj: Any) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # outside Jupyter: nothing to show
+        return
+    display(obj)
+
+
+class _HTML:
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+
+class _Markdown:
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+
+@dataclass
+class ReportContext:
+    """One report year: params, prepared data, figures.json, the views, and the output folder."""
+
+    params: Params
+    prep: Prepared
+    figures: dict[str, Any]
+    views: dict[str, Any]
+    out_dir: Path
+    shown_tables: list[str] = field(default_factory=list)
+
+    @property
+    def fy(self) -> FinancialYear:
+        return self.params.fy
+
+    @property
+    def previous(self) -> FinancialYear:
+        return self.params.fy.previous()
+
+    @property
+    def areas(self) -> list[str]:
+        return list(self.figures["service_areas"])
+
+    def area(self, name: str) -> dict[str, Any]:
+        return self.figures["service_areas"][name]
+
+    def figures_for(self, financial_year: str | FinancialYear) -> dict[str, Any]:
+        """figures.json of another year (e.g. the one before, for comparisons)."""
+        return compute_figures(self.prep, financial_year)
+
+    # --- showing things -------------------------------------------------------------------
+    def say(self, *sentences: str) -> None:
+        """A paragraph of generated sentences."""
+        _display(_Markdown(" ".join(s for s in sentences if s)))
+
+    def bullets(self, sentences: list[str]) -> None:
+        _display(_Markdown("\n".join(f"- {s}" for s in sentences)))
+
+    def heading(self, text: str, level: int = 2) -> None:
+        """A sub-heading (the page's single h1 is the notebook's first markdown cell)."""
+        if not 2 <= level <= 4:
+            raise ValueError("sections use h2-h4 below their title")
+        _display(_HTML(f"<h{level}>{html.escape(text)}</h{level}>"))
+
+    def commentary(self, slug: str) -> None:
+        """The analyst's own words for this section, from params (nothing if none)."""
+        find(slug)
+        text = (self.params.commentary.get(slug) or "").strip()
+        if text:
+            _display(
+                _HTML(
+                    '<aside class="commentary" aria-label="Commentary">'
+                    + "".join(
+                        f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip()
+                    )
+                    + "</aside>"
+                )
+            )
+
+    def table(self, table: ReportTable) -> None:
+        """Show a table and write it to ``outputs/<FY>/tables/<name>.csv``.
+
+        Returns nothing, so a notebook cell ending with it does not show the table twice.
+        """
+        table.to_csv(self.out_dir / "tables")
+        self.shown_tables.append(table.name)
+        _display(table)
+
+    def chart(self, chart: Chart) -> None:
+        """Show a chart (with its alt text and caption) and keep a PNG in ``outputs/<FY>/charts/``."""
+        target = self.out_dir / "charts"
+        target.mkdir(parents=True, exist_ok=True)
+        (target / f"{chart.name}.png").write_bytes(chart.png)
+        _display(chart)
+
+    def notice(self) -> None:
+        """Say plainly when the records are synthetic."""
+        if self.params.synthetic_data:
+            _display(
+                _HTML(
+                    f'<p class="notice"><strong>Synthetic data.</strong> {html.escape(SYNTHETIC_NOTICE)}</p>'
+                )
+            )
+
+
+def load_context(
+    financial_year: str,
+    data_dir: str | None = None,
+    output_dir: str | None = None,
+    params_dir: str | None = None,
+) -> ReportContext:
+    """Everything a section notebook needs for one financial year.
+
+    Parameters
+    ----------
+    financial_year
+        ``2023-24`` style label.
+    data_dir
+        Data set folder; default: ``$COMPLAINTS_REPORT_DATA``, else the one params name.
+    output_dir
+        The year's output folder; default: ``$COMPLAINTS_REPORT_OUTPUT``, else ``outputs/<FY>``.
+    params_dir
+        Params folder; default the repository's ``params/``.
+    """
+    # Tests and the run may point notebooks elsewhere without editing them.
+    data_dir = data_dir or os.environ.get("COMPLAINTS_REPORT_DATA") or None
+    output_dir = output_dir or os.environ.get("COMPLAINTS_REPORT_OUTPUT") or None
+    params = load_params(
+        financial_year, Path(params_dir) if params_dir else None, overrides={"data": data_dir}
+    )
+    ds = load_dataset(params.data_dir, params.columns)
+    prep = prepare(ds, params)
+    out = Path(output_dir) if output_dir else paths.year_output_dir(params.financial_year)
+    out.mkdir(parents=True, exist_ok=True)
+    return ReportContext(
+        params, prep, compute_figures(prep, params.fy), report_views(prep, params.fy), out
+    )

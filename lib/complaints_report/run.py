@@ -1,0 +1,206 @@
+"""The yearly run: validate, compute figures, execute every section notebook with Papermill."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .figures import compute_figures, prepare
+from .params import Params, load_params
+from .reading import load_dataset
+from .sections import SECTIONS, Section, find
+
+log = logging.getLogger(__name__)
+
+KERNEL = "python3"
+TO_FILL_IN = "TO FILL IN"
+
+
+class RunFailed(Exception):
+    """A section notebook failed; the message names the section, the cell, the error and the file."""
+
+    def __init__(self, failures: list[SectionFailure]):
+        self.failures = failures
+        super().__init__("\n".join(str(f) for f in failures))
+
+
+@dataclass
+class SectionFailure:
+    section: Section
+    cell: int | None
+    error: str
+    notebook: Path
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell}" if self.cell is not None else "before any cell ran"
+        return (
+            f"section {self.section.number:02d} {self.section.title!r} failed in {where}: {self.error}\n"
+            f"  partly executed notebook: {self.notebook}"
+        )
+
+
+@dataclass
+class RunResult:
+    financial_year: str
+    year_dir: Path
+    executed: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _execute(
+    section: Section, notebook_in: str, notebook_out: str, parameters: dict
+) -> tuple[str, str | None, int | None]:
+    """Run one notebook (in a worker process). Returns (slug, error or None, failing cell)."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    # The worker's stderr (the kernel's warnings) goes to a log beside the executed notebook,
+    # so the run's own output stays readable and nothing is lost.
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    log_path = Path(notebook_out).with_suffix(".log")
+    saved = os.dup(2)
+    with open(log_path, "w", encoding="utf-8") as log_file:
+        os.dup2(log_file.fileno(), 2)
+        try:
+            return _execute_quietly(
+                pm, PapermillExecutionError, section, notebook_in, notebook_out, parameters
+            )
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _execute_quietly(pm, PapermillExecutionError, section, notebook_in, notebook_out, parameters):
+    try:
+        pm.execute_notebook(
+            notebook_in,
+            notebook_out,
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(Path(notebook_in).parent),
+        )
+    except PapermillExecutionError as exc:
+        return section.slug, f"{exc.ename}: {exc.evalue}", exc.exec_count
+    except Exception as exc:  # kernel died, notebook unreadable: still one clear line
+        return section.slug, f"{type(exc).__name__}: {exc}", None
+    return section.slug, None, None
+
+
+def select_sections(only: list[str] | None) -> list[Section]:
+    """The sections to run, in report order (``only``: slugs, numbers or notebook names)."""
+    if not only:
+        return list(SECTIONS)
+    try:
+        wanted = {find(name).slug for name in only}
+    except KeyError as exc:
+        raise ValueError(exc.args[0]) from exc
+    return [s for s in SECTIONS if s.slug in wanted]
+
+
+def log_start(params: Params) -> None:
+    log.info("complaints report %s for %s", params.council, params.financial_year)
+    log.info(
+        "data set: %s%s",
+        params.data_dir,
+        " (synthetic records, calibrated to the published figures)"
+        if params.synthetic_data
+        else "",
+    )
+    log.info(
+        "Stage 1 target: %d working days; %d theme(s) mapped; column map for %s",
+        params.targets.stage1_working_days,
+        len(params.theme_map),
+        ", ".join(params.columns) or "no table",
+    )
+    todo = [k for k, v in params.commentary.items() if v and TO_FILL_IN in v]
+    if todo:
+        log.warning(
+            "commentary still to fill in for: %s (params/%s.yml)",
+            ", ".join(todo),
+            params.financial_year,
+        )
+
+
+def run_year(
+    financial_year: str,
+    data: str | None = None,
+    out: str | None = None,
+    only: list[str] | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> RunResult:
+    """Validate the data set, write figures.json, execute the section notebooks in parallel.
+
+    Raises ``DataError`` for a bad export (nothing is written), ``RunFailed`` when a notebook
+    fails (the other sections' executed notebooks stay for inspection).
+    """
+    from .cli import provenance, write_json_atomic
+
+    started = time.perf_counter()
+    params = load_params(financial_year, overrides={"data": data})
+    log_start(params)
+    ds = load_dataset(params.data_dir, params.columns)
+    figures = compute_figures(prepare(ds, params), params.fy)
+    year_dir = paths.year_output_dir(params.financial_year, out)
+    nb_dir = year_dir / "notebooks"
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(year_dir / "figures.json", figures)
+    write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+
+    sections = select_sections(only)
+    parameters = {
+        "financial_year": params.financial_year,
+        "data_dir": str(params.data_dir),
+        "output_dir": str(year_dir.resolve()),
+    }
+    workers = workers or min(len(sections), os.cpu_count() or 1)
+    log.info("executing %d section notebook(s) with %d worker(s)", len(sections), workers)
+    result = RunResult(params.financial_year, year_dir)
+    failures: list[SectionFailure] = []
+    from tqdm.auto import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    # One line per finished section; with the progress bar, log lines print above it.
+    with (
+        logging_redirect_tqdm(),
+        tqdm(
+            total=len(sections),
+            unit="section",
+            desc=f"{params.financial_year}",
+            disable=not progress,
+        ) as bar,
+        ProcessPoolExecutor(max_workers=workers) as pool,
+    ):
+        futures = {
+            pool.submit(_execute, s, str(s.path), str(nb_dir / s.notebook), parameters): s
+            for s in sections
+        }
+        for fut in as_completed(futures):
+            s = futures[fut]
+            slug, error, cell = fut.result()
+            if error:
+                failures.append(SectionFailure(s, cell, error, nb_dir / s.notebook))
+                log.error("section %02d %s: failed", s.number, slug)
+            else:
+                result.executed.append(nb_dir / s.notebook)
+                log.info("section %02d %s: done", s.number, slug)
+            bar.update()
+    result.seconds = time.perf_counter() - started
+    if failures:
+        failures.sort(key=lambda f: f.section.number)
+        raise RunFailed(failures)
+    log.debug(
+        "%s: %d section(s) executed in %.1f s; outputs in %s",
+        params.financial_year,
+        len(result.executed),
+        result.seconds,
+        year_dir,
+    )
+    return result

@@ -1,0 +1,149 @@
+"""The yearly run: every section executed into outputs/<FY>/, figures.json and tables beside them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from complaints_report import paths
+from complaints_report.cli import main
+from complaints_report.figures import compute_figures, prepare
+from complaints_report.params import TO_FILL_IN, load_params, new_year
+from complaints_report.reading import load_dataset
+from complaints_report.run import RunFailed, run_year, select_sections
+from complaints_report.sections import SECTIONS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fy", ["2023-24", "2020-21"])
+def test_the_run_executes_every_section_and_writes_figures_and_tables(demo_runs, fy):
+    year_dir = demo_runs[fy]
+    executed = sorted(p.name for p in (year_dir / "notebooks").glob("*.ipynb"))
+    assert executed == [s.notebook for s in SECTIONS]
+    for s in SECTIONS:
+        nb = nbformat.read(year_dir / "notebooks" / s.notebook, as_version=4)
+        errors = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
+        assert not errors
+        assert nb.metadata["papermill"]["parameters"]["financial_year"] == fy
+        # every table and chart is shown once (a cell ending in ctx.table(...) must not echo it)
+        html = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code"
+                for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+        ids = re.findall(r'<(?:table|figure) [^>]*id="([^"]+)"', "".join(html))
+        assert len(ids) == len(set(ids)), f"{s.notebook} shows something twice: {ids}"
+        streams = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"]
+        assert not streams, f"{s.notebook} printed to {streams[0]['name']}: {streams[0]['text'][:200]}"
+    params = load_params(fy)
+    expected = compute_figures(prepare(load_dataset(params.data_dir), params), fy)
+    assert json.loads((year_dir / "figures.json").read_text(encoding="utf-8")) == json.loads(
+        json.dumps(expected)
+    )
+    tables = {p.stem for p in (year_dir / "tables").glob("*.csv")}
+    assert any(t.startswith("04-") for t in tables) and any(t.startswith("12-") for t in tables)
+
+
+@pytest.mark.slow
+def test_the_2023_24_scorecard_table_has_the_published_figures(demo_runs):
+    import csv
+
+    tables = sorted((demo_runs["2023-24"] / "tables").glob("04-*.csv"))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in tables)
+    rows = list(csv.reader(text.splitlines()))
+    assert rows, "the scorecards wrote no table"
+    flat = " ".join(",".join(r) for r in rows)
+    for published in ("15", "21", "9", "20", "65", "74", "53", "31"):
+        assert published in flat
+
+
+def _failing_notebooks(tmp_path):
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Cover and recommendation"),
+        nbformat.v4.new_code_cell(
+            'financial_year = "2023-24"\ndata_dir = None\noutput_dir = None',
+            metadata={"tags": ["parameters"]},
+        ),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('the section broke')"),
+    ]
+    nbformat.write(nb, nb_dir / SECTIONS[0].notebook)
+    return nb_dir
+
+
+def test_a_failing_notebook_stops_the_run_naming_section_cell_error_and_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", _failing_notebooks(tmp_path))
+    with pytest.raises(RunFailed) as err:
+        run_year("2023-24", out=str(tmp_path / "out"), only=["cover"], progress=False)
+    (failure,) = err.value.failures
+    message = str(err.value)
+    assert failure.section.slug == "cover"
+    assert "Cover and recommendation" in message and "ValueError: the section broke" in message
+    # papermill counts executions: parameters, injected parameters, x = 1, then the raise
+    assert failure.cell == 4 and "cell 4" in message
+    assert failure.notebook.is_file() and str(failure.notebook) in message
+    assert not (tmp_path / "out" / "2023-24" / "site").exists()
+
+
+def test_the_cli_reports_a_failed_run_without_a_traceback(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", _failing_notebooks(tmp_path))
+    code = main(["run", "2023-24", "--out", str(tmp_path / "out"), "--only", "01", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "nothing was published" in err and "ValueError: the section broke" in err
+    assert "Traceback" not in err
+
+
+def test_only_selects_sections_by_slug_number_or_file_in_report_order():
+    chosen = select_sections(["12", "cover", "04-quarterly-scorecards.ipynb"])
+    assert [s.number for s in chosen] == [1, 4, 12]
+    with pytest.raises(ValueError, match="no report section 'nope'"):
+        select_sections(["nope"])
+
+
+def test_new_year_starts_from_the_previous_year_with_commentary_to_fill_in(repo_root, tmp_path):
+    pdir = tmp_path / "params"
+    pdir.mkdir()
+    for name in ("defaults.yml", "2023-24.yml"):
+        (pdir / name).write_text(
+            (repo_root / "params" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    path = new_year("2024-25", params_dir=pdir)
+    assert path == pdir / "2024-25.yml"
+    params = load_params("2024-25", pdir)
+    previous = load_params("2023-24", pdir)
+    assert params.report.committee == previous.report.committee
+    assert params.report.meeting_date is None
+    assert "2024/25" in params.report.recommendation
+    assert set(params.commentary) == {s.slug for s in SECTIONS}
+    assert all(TO_FILL_IN in text for text in params.commentary.values())
+    with pytest.raises(Exception, match="already exists"):
+        new_year("2024-25", params_dir=pdir)
+
+
+def test_new_year_on_the_command_line_says_what_to_do_next(
+    tmp_path, monkeypatch, capsys, repo_root
+):
+    pdir = tmp_path / "params"
+    pdir.mkdir()
+    for name in ("defaults.yml", "2023-24.yml"):
+        (pdir / name).write_text(
+            (repo_root / "params" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    monkeypatch.setattr(paths, "PARAMS_DIR", pdir)
+    assert main(["new-year", "2024-25"]) == 0
+    out = capsys.readouterr().out
+    assert "2024-25.yml" in out and "TO FILL IN" in out and "complaints-report run 2024-25" in out
+    assert main(["new-year", "2024-25"]) == 2

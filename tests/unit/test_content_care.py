@@ -1,0 +1,233 @@
+"""Sections 10 and 11 (content.care): children in care, advocacy and timescales."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from complaints_report.content import care
+from complaints_report.report import load_context
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "data" / "demo"
+CSC = "Children's Social Care"
+NSC = "Children's Non-Social Care"
+DASH = "\N{EN DASH}"
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory):
+    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
+
+
+@pytest.fixture(scope="module")
+def ctx_2020(tmp_path_factory):
+    return load_context("2020-21", output_dir=str(tmp_path_factory.mktemp("out2020")))
+
+
+def _column(table, column: str) -> dict[str, str]:
+    shown = table.display_frame()
+    return dict(zip(shown.iloc[:, 0], shown[column], strict=True))
+
+
+# --- section 10: the published figures ---------------------------------------------------------
+
+
+def test_children_in_care_five_years_as_published_2023_24(ctx):
+    table = care.children_in_care_table(ctx)
+    assert table.name == "10-children-in-care-childrens-social-care"
+    assert _column(table, "Children in care complaints") == {
+        "2023-24": "3",
+        "2022-23": "10",
+        "2021-22": "8",
+        "2020-21": "15",
+        "2019-20": "10",
+    }
+
+
+def test_children_in_care_sentences_2023_24(ctx):
+    assert care.children_in_care_sentences(ctx) == [
+        "In 2023-24 there were 3 complaints from or about children in care in Children's Social "
+        "Care, 70% fewer than in 2022-23.",
+        "All 3 came through an advocate.",
+        "By quarter of receipt: none in Q1, 2 in Q2, 1 in Q3 and none in Q4.",
+    ]
+
+
+def test_children_in_care_by_quarter_matches_the_published_narrative(ctx):
+    by_q = care.children_in_care_by_quarter(ctx)
+    assert [by_q[q]["cases"] for q in ("Q1", "Q2", "Q3", "Q4")] == [0, 2, 1, 0]
+    assert by_q["year"] == {"cases": 3, "via_advocate": 3}
+    assert by_q["year"]["cases"] == ctx.area(CSC)["children_in_care"]
+
+
+def test_children_in_care_chart_alt_states_the_numbers(ctx):
+    chart = care.children_in_care_chart(ctx)
+    assert chart.name == "10-children-in-care-trend-childrens-social-care"
+    assert "2020-21 15" in chart.alt and "2023-24 3" in chart.alt
+    assert chart.png.startswith(b"\x89PNG")
+
+
+def test_advocacy_referrals_as_published_2020_21(ctx_2020):
+    table = care.advocacy_table(ctx_2020)
+    assert table.name == "10-advocacy-referrals"
+    shown = table.display_frame()["New referrals to advocacy"].tolist()
+    assert shown == ["161", "176", "197", "166", "700"]
+    sentences = care.advocacy_sentences(ctx_2020)
+    assert "161 in Q1, 176 in Q2, 197 in Q3 and 166 in Q4" in sentences[0]
+    assert sentences[1] == "Advocacy was provided by Action for Children."
+    assert ctx_2020.area(CSC)["children_in_care"] == 15
+
+
+def test_two_providers_in_one_year_are_named_with_their_quarters(tmp_path_factory):
+    ctx = load_context("2021-22", output_dir=str(tmp_path_factory.mktemp("out2021")))
+    providers = care.advocacy_providers(ctx)
+    assert list(providers) == ["Action for Children", "National Youth Advocacy Service"]
+    assert care.advocacy_sentences(ctx)[1].startswith(
+        "Advocacy was provided by Action for Children (Q1"
+    )
+
+
+# --- section 11: the published figures ---------------------------------------------------------
+
+
+def test_timescales_table_as_published_2023_24(ctx):
+    table = care.timescales_table(ctx, CSC)
+    assert table.name == "11-timescales-childrens-social-care"
+    assert _column(table, "Within 20 working days") == {
+        "2023-24": "86%",
+        "2022-23": "85%",
+        "2021-22": "77%",
+    }
+    assert _column(table, "Over 20 working days") == {
+        "2023-24": "14%",
+        "2022-23": "15%",
+        "2021-22": "23%",
+    }
+
+
+def test_timescales_table_as_published_2020_21(ctx_2020):
+    over = _column(care.timescales_table(ctx_2020, CSC), "Over 20 working days")
+    assert over == {"2020-21": "22%", "2019-20": "25%", "2018-19": "26%"}
+
+
+def test_timescales_sentence_2023_24(ctx):
+    (sentence,) = care.timescales_sentences(ctx, CSC)
+    assert sentence.startswith(
+        "Of the 51 Stage 1 complaints to Children's Social Care responded to"
+    )
+    assert "(86%) were answered within the 20 working day target" in sentence
+    assert sentence.endswith("(14%) took longer, down from 15% in 2022-23.")
+
+
+def test_overdue_by_quarter_is_the_scorecards_share(ctx):
+    table = care.overdue_quarter_table(ctx)
+    assert table.name == "11-overdue-by-quarter"
+    shown = table.display_frame()[CSC].tolist()
+    # Published Q1, Q2, Q4 and year; its Q3 (10%) repeats the non-social care figure.
+    assert [shown[0], shown[1], shown[3], shown[4]] == ["18%", "14%", "14%", "14%"]
+    assert "Children's Social Care 18%, 14%, 0% and 14%" in care.overdue_quarter_chart(ctx).alt
+
+
+def test_extensions_are_counted_from_the_stage_1_records(ctx):
+    e = care.extensions(ctx, CSC)
+    assert e["stage1"] == ctx.area(CSC)["stages"]["Stage 1"]
+    assert e["overdue"] == ctx.views["timescales"][CSC]["2023-24"]["overdue"] == 7
+    assert 0 <= e["overdue_extended"] <= min(e["extended"], e["overdue"])
+    first, second = care.extension_sentences(ctx, CSC)
+    assert first.startswith(
+        f"A longer timescale was agreed with the complainant for {e['extended']} "
+    )
+    assert second == (
+        f"{e['overdue_extended']} of the 7 responses that took more than 20 working days had an "
+        "agreed extension."
+    )
+
+
+# --- sparse data: one year, one area, no advocacy table ---------------------------------------
+
+
+def _write(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
+    with (DEMO / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def sparse(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    cs = {"Directorate": "Children's Services", "Service Area": CSC}
+    _write(
+        data,
+        "complaints",
+        [
+            {"Case Ref": "COM/1", "Stage": "Stage 1", "Received Date": "03/04/2023", **cs},
+            {
+                "Case Ref": "COM/2",
+                "Stage": "Informal",
+                "Received Date": "10/05/2023",
+                "Responded Date": "12/05/2023",
+                **cs,
+            },
+        ],
+    )
+    _write(data, "compliments", [{"Date": "01/06/2023", **cs}])
+    _write(data, "ombudsman", [])
+    return load_context(
+        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
+    )
+
+
+def test_sparse_children_in_care(sparse):
+    assert care.children_in_care_sentences(sparse) == [
+        "In 2023-24 there were no complaints from or about children in care in Children's Social "
+        "Care, with no figure for 2022-23 to compare."
+    ]
+    shown = care.children_in_care_table(sparse).display_frame()
+    assert shown["Children in care complaints"].tolist() == ["0", DASH, DASH, DASH, DASH]
+    assert care.children_in_care_chart(sparse).alt.endswith("2023-24 0.")
+
+
+def test_sparse_absent_area_is_said_not_crashed(sparse):
+    assert care.children_in_care_sentences(sparse, NSC) == [
+        "The data set holds no Children's Non-Social Care records, so there are no children in "
+        "care figures."
+    ]
+    shown = care.timescales_table(sparse, NSC).display_frame()
+    assert shown["Over 20 working days"].tolist() == [DASH, DASH, DASH]
+    assert care.overdue_quarter_sentences(sparse, NSC) == [
+        "The data set holds no Children's Non-Social Care records."
+    ]
+
+
+def test_sparse_without_an_advocacy_table(sparse, tmp_path):
+    assert care.advocacy_sentences(sparse) == [
+        "The data set has no advocacy table, so referrals to advocacy are not reported."
+    ]
+    table = care.advocacy_table(sparse)
+    assert table.display_frame()["New referrals to advocacy"].tolist() == [DASH] * 5
+    rows = table.to_csv(tmp_path).read_text(encoding="utf-8").splitlines()
+    assert rows[1] == "Q1 (April–June),"
+
+
+def test_sparse_no_stage_1_response(sparse):
+    assert care.timescales_sentences(sparse, CSC) == [
+        "No Stage 1 complaints to Children's Social Care were responded to in 2023-24."
+    ]
+    shown = care.timescales_table(sparse, CSC).display_frame()
+    assert shown["Stage 1 complaints responded to"].tolist() == ["0", DASH, DASH]
+    assert care.overdue_quarter_sentences(sparse, CSC) == [
+        "No Stage 1 complaints to Children's Social Care were responded to in any quarter of "
+        "2023-24."
+    ]
+    assert "no responses" in care.overdue_quarter_chart(sparse).alt
+    assert care.extension_sentences(sparse, CSC) == [
+        "No longer timescale was agreed with any complainant at Stage 1 in Children's Social "
+        "Care in 2023-24.",
+        "No response took more than 20 working days.",
+    ]
