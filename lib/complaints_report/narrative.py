@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from .calendar import FinancialYear
@@ -103,3 +104,24 @@ def key_messages(
             f"{format_count(member_conduct['upheld'])} upheld."
         )
     return lines
+
+
+def and_list(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def was_were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def slug(text: str | None) -> str:
+    """``Children's Social Care`` -> ``childrens-social-care``, for table and chart names.
+
+    None, which the content modules use for council-wide figures, is ``council``.
+    """
+    if text is None:
+        return "council"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-") or "x"

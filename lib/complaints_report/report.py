@@ -77,6 +77,16 @@ class ReportContext:
     def area(self, name: str) -> dict[str, Any]:
         return self.figures["service_areas"][name]
 
+    def has_year(self, financial_year: str | FinancialYear) -> bool:
+        """Whether the data set holds any record of that year.
+
+        Before an export begins every count would be zero; a reader must see "no figure",
+        not "none", for such a year.
+        """
+        start = FinancialYear.parse(financial_year).start_year
+        tables = (self.prep.complaints, self.prep.compliments, self.prep.ombudsman)
+        return any(bool((t["fy_start"] == start).any()) for t in tables)
+
     def figures_for(self, financial_year: str | FinancialYear) -> dict[str, Any]:
         """figures.json of another year (e.g. the one before, for comparisons)."""
         return compute_figures(self.prep, financial_year)

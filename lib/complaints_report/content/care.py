@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 
-from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
+from ..calendar import QUARTER_MONTHS, QUARTERS
 from ..charts import Chart, grouped_bars, lines
-from ..narrative import change_phrase, plural, points_phrase
+from ..narrative import and_list, change_phrase, plural, points_phrase, slug, was_were
 from ..report import ReportContext
 from ..tables import ReportTable, format_count, format_percent
 from ..views import advocacy as advocacy_by_quarter
@@ -20,32 +19,8 @@ SOCIAL_CARE = "Children's Social Care"
 # --- small helpers ---------------------------------------------------------------------------
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
-
-
-def _and(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _were(n: int) -> str:
-    return "was" if n == 1 else "were"
-
-
 def _quarter_label(q: str) -> str:
     return f"{q} ({QUARTER_MONTHS[q]})"
-
-
-def _year_in_data(ctx: ReportContext, fy: FinancialYear) -> bool:
-    """Whether the data set holds any complaint record of ``fy``.
-
-    The views count zero for a year before the data set starts; a reader must see "no figure",
-    not "none", for such a year.
-    """
-    return bool((ctx.prep.complaints["fy_start"] == fy.start_year).any())
 
 
 def _area_rows(ctx: ReportContext, area: str) -> pd.DataFrame:
@@ -61,7 +36,9 @@ def _area_rows(ctx: ReportContext, area: str) -> pd.DataFrame:
 
 def _quarter_counts(values: dict[str, Any], none: str = "none") -> str:
     """``none in Q1, 2 in Q2, 1 in Q3 and none in Q4``."""
-    return _and([f"{none if not values[q] else format_count(values[q])} in {q}" for q in QUARTERS])
+    return and_list(
+        [f"{none if not values[q] else format_count(values[q])} in {q}" for q in QUARTERS]
+    )
 
 
 # --- section 10: children in care ------------------------------------------------------------
@@ -76,7 +53,7 @@ def children_in_care_history(ctx: ReportContext, area: str = SOCIAL_CARE) -> dic
     out: dict[str, int | None] = {}
     for i in range(4, -1, -1):
         y = ctx.fy.previous(i)
-        out[y.label] = counts.get(y.label, 0) if _year_in_data(ctx, y) else None
+        out[y.label] = counts.get(y.label, 0) if ctx.has_year(y) else None
     return out
 
 
@@ -91,7 +68,7 @@ def children_in_care_table(ctx: ReportContext, area: str = SOCIAL_CARE) -> Repor
         }
     )
     return ReportTable(
-        name=f"10-children-in-care-{_slug(area)}",
+        name=f"10-children-in-care-{slug(area)}",
         title=f"Children in care complaints, {area}, {years[-1]} to {years[0]}",
         frame=frame,
         formats={"Children in care complaints": "count"},
@@ -106,11 +83,11 @@ def children_in_care_chart(ctx: ReportContext, area: str = SOCIAL_CARE) -> Chart
     while len(history) > 1 and next(iter(history.values())) is None:
         history.pop(next(iter(history)))
     years = list(history)
-    said = _and(
+    said = and_list(
         [f"{y} {'no figure' if v is None else format_count(v)}" for y, v in history.items()]
     )
     return lines(
-        f"10-children-in-care-trend-{_slug(area)}",
+        f"10-children-in-care-trend-{slug(area)}",
         years,
         {"Children in care complaints": list(history.values())},
         title="Children in care complaints",
@@ -161,7 +138,7 @@ def children_in_care_quarter_table(ctx: ReportContext, area: str = SOCIAL_CARE) 
         }
     )
     return ReportTable(
-        name=f"10-children-in-care-by-quarter-{_slug(area)}",
+        name=f"10-children-in-care-by-quarter-{slug(area)}",
         title=f"Children in care complaints by quarter, {area}, {ctx.fy}",
         frame=frame,
         formats={"Children in care complaints": "count", "Made through an advocate": "count"},
@@ -194,7 +171,7 @@ def children_in_care_sentences(ctx: ReportContext, area: str = SOCIAL_CARE) -> l
             f"{since}."
         ]
     out = [
-        f"In {ctx.fy} there {_were(n)} {plural(n, 'complaint')} from or about children in care "
+        f"In {ctx.fy} there {was_were(n)} {plural(n, 'complaint')} from or about children in care "
         f"in {area}, {change_phrase(n, before, prev)}."
     ]
     by_q = children_in_care_by_quarter(ctx, area)
@@ -268,7 +245,7 @@ def advocacy_sentences(ctx: ReportContext) -> list[str]:
     prev_refs = advocacy_by_quarter(ctx.prep, ctx.previous)
     before = sum(prev_refs.values()) if prev_refs else None
     out = [
-        f"There {_were(total)} {plural(total, 'new referral')} to advocacy in {ctx.fy}, "
+        f"There {was_were(total)} {plural(total, 'new referral')} to advocacy in {ctx.fy}, "
         f"{change_phrase(total, before, ctx.previous.label)}: {_quarter_counts(refs)}."
     ]
     providers = advocacy_providers(ctx)
@@ -277,8 +254,8 @@ def advocacy_sentences(ctx: ReportContext) -> list[str]:
     elif len(providers) == 1:
         out.append(f"Advocacy was provided by {next(iter(providers))}.")
     else:
-        named = [f"{p} ({_and(qs)})" for p, qs in providers.items()]
-        out.append(f"Advocacy was provided by {_and(named)}.")
+        named = [f"{p} ({and_list(qs)})" for p, qs in providers.items()]
+        out.append(f"Advocacy was provided by {and_list(named)}.")
     return out
 
 
@@ -300,7 +277,7 @@ def timescales_history(ctx: ReportContext, area: str) -> dict[str, dict[str, Any
     out = {}
     for i in range(3):
         y = ctx.fy.previous(i)
-        out[y.label] = rows.get(y.label, nothing) if _year_in_data(ctx, y) else none
+        out[y.label] = rows.get(y.label, nothing) if ctx.has_year(y) else none
     return out
 
 
@@ -319,7 +296,7 @@ def timescales_table(ctx: ReportContext, area: str) -> ReportTable:
     )
     years = list(history)
     return ReportTable(
-        name=f"11-timescales-{_slug(area)}",
+        name=f"11-timescales-{slug(area)}",
         title=f"Stage 1 response times, {area}, {years[-1]} to {years[0]}",
         frame=frame,
         formats={
@@ -359,7 +336,7 @@ def timescales_sentences(ctx: ReportContext, area: str) -> list[str]:
     else:
         split = (
             f"{format_count(within)} ({format_percent(now['within_target_share'])}) "
-            f"{_were(within)} answered within the {t} working day target and "
+            f"{was_were(within)} answered within the {t} working day target and "
             f"{format_count(over)} ({format_percent(now['overdue_share'])}) took longer"
         )
     share = (
@@ -399,7 +376,7 @@ def overdue_quarter_chart(ctx: ReportContext) -> Chart:
     t = _target(ctx)
     series = {a: [ctx.area(a)["quarters"][q]["overdue_share"] for q in QUARTERS] for a in ctx.areas}
     said = "; ".join(
-        f"{a} " + _and([("no responses" if v is None else format_percent(v)) for v in vals])
+        f"{a} " + and_list([("no responses" if v is None else format_percent(v)) for v in vals])
         for a, vals in series.items()
     )
     return grouped_bars(
@@ -430,10 +407,10 @@ def overdue_quarter_sentences(ctx: ReportContext, area: str) -> list[str]:
         return [f"No Stage 1 complaints to {area} were responded to in any quarter of {ctx.fy}."]
     sentence = (
         f"By quarter, the share of {area} Stage 1 responses that took more than {t} working "
-        f"days was {_and(known)}"
+        f"days was {and_list(known)}"
     )
     if empty:
-        sentence += f"; there were no responses to complaints received in {_and(empty)}"
+        sentence += f"; there were no responses to complaints received in {and_list(empty)}"
     return [sentence + "."]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -10,7 +9,7 @@ import pandas as pd
 from ..calendar import FinancialYear
 from ..charts import Chart, grouped_bars
 from ..figures import JUDGED, NOT_RECORDED, area_figures
-from ..narrative import plural, points_phrase
+from ..narrative import and_list, plural, points_phrase, slug, was_were
 from ..report import ReportContext
 from ..tables import ReportTable, format_count, format_percent
 from ..views import outcome_shares, theme_shares
@@ -19,20 +18,6 @@ COUNCIL = "Whole council"
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _slug(area: str | None) -> str:
-    """``Children's Social Care`` -> ``childrens-social-care``; None (council-wide) -> ``council``."""
-    if area is None:
-        return "council"
-    return re.sub(r"[^a-z0-9]+", "-", area.lower().replace("'", "")).strip("-") or "area"
-
-
-def _in_data(ctx: ReportContext, fy: str | FinancialYear) -> bool:
-    """Whether the data set holds any complaint record of that year (else its figures are unknown,
-    not zero)."""
-    start = FinancialYear.parse(fy).start_year
-    return bool((ctx.prep.complaints["fy_start"] == start).any())
 
 
 def _area(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
@@ -55,13 +40,6 @@ def _share(n: int, total: int) -> float | None:
     return None if total == 0 else n / total
 
 
-def _listing(parts: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 # --- section 7: who complained ---------------------------------------------------------------
 
 
@@ -80,7 +58,7 @@ def complainant_table(ctx: ReportContext, area: str) -> ReportTable:
     rows = [[t, n, _share(n, recorded)] for t, n in types.items()]
     rows.append([NOT_RECORDED, missing, None])
     return ReportTable(
-        name=f"07-complainants-{_slug(area)}",
+        name=f"07-complainants-{slug(area)}",
         title=f"{area}: who made the informal and Stage 1 complaints, {ctx.fy.label}",
         frame=pd.DataFrame(rows, columns=["Complainant", "Complaints", "Share of those recorded"]),
         formats={"Complaints": "count", "Share of those recorded": "percent"},
@@ -113,7 +91,7 @@ def complainant_sentences(ctx: ReportContext, area: str) -> list[str]:
         f"{format_percent(first[1] / recorded)} of those recorded"
     )
     if rest:
-        line += ", followed by " + _listing(
+        line += ", followed by " + and_list(
             [f"{t} ({format_count(n)}, {format_percent(n / recorded)})" for t, n in rest]
         )
     lines.append(line + ".")
@@ -155,7 +133,7 @@ def complainant_chart(ctx: ReportContext) -> Chart:
         ),
         caption=(
             f"Complainant types, {fy}: shares of the complaints where the complainant was recorded. "
-            f"Not recorded: {_listing(missing) if missing else 'none'}."
+            f"Not recorded: {and_list(missing) if missing else 'none'}."
         ),
         percent=True,
         horizontal=True,
@@ -203,12 +181,12 @@ def theme_table(ctx: ReportContext, area: str) -> ReportTable:
         recorded = sum(n for t, n in f["themes"].items() if t != NOT_RECORDED)
         counts.append(f"{format_count(recorded)} in {label}")
     return ReportTable(
-        name=f"08-themes-{_slug(area)}",
+        name=f"08-themes-{slug(area)}",
         title=f"{area}: what the informal and Stage 1 complaints were about, {' and '.join(years)}",
         frame=pd.DataFrame(data, columns=["Theme", *years]),
         formats={label: "percent" for label in years},
         note="Shares of the complaints whose theme was recorded ("
-        + _listing(counts)
+        + and_list(counts)
         + "). A theme absent in a year shows 0%.",
     )
 
@@ -258,7 +236,7 @@ def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
             )
         if parts:
             lines.append("; ".join(parts) + ".")
-    elif not _in_data(ctx, prev):
+    elif not ctx.has_year(prev):
         lines.append(f"The data set holds no records for {prev} to compare.")
     if missing:
         lines.append(
@@ -284,7 +262,7 @@ def theme_chart(ctx: ReportContext, area: str) -> Chart:
         described = "No theme was recorded"
     fy = ctx.fy.label
     return grouped_bars(
-        f"08-themes-{_slug(area)}",
+        f"08-themes-{slug(area)}",
         themes or [NOT_RECORDED],
         series if themes and series else {fy: [0]},
         title=f"{area}: themes, {' and '.join(labels) or fy}",
@@ -307,7 +285,7 @@ def theme_chart(ctx: ReportContext, area: str) -> Chart:
 def _outcome_years(ctx: ReportContext, area: str | None) -> dict[str, dict | None]:
     """Outcome shares by year, newest first; None for a year the data set lacks."""
     shares = _view(ctx, "outcome_shares", area, outcome_shares)
-    return {label: (s if _in_data(ctx, label) else None) for label, s in shares.items()}
+    return {label: (s if ctx.has_year(label) else None) for label, s in shares.items()}
 
 
 def outcome_table(ctx: ReportContext, area: str | None) -> ReportTable:
@@ -328,7 +306,7 @@ def outcome_table(ctx: ReportContext, area: str | None) -> ReportTable:
     judged = "Stage 1 complaints judged"
     name = area or COUNCIL
     return ReportTable(
-        name=f"09-outcomes-{_slug(area)}",
+        name=f"09-outcomes-{slug(area)}",
         title=f"{name}: outcomes of Stage 1 complaints, {list(years)[-1]} to {list(years)[0]}",
         frame=pd.DataFrame(rows, columns=["Year", judged, *JUDGED]),
         formats={judged: "count", **{o: "percent" for o in JUDGED}},
@@ -360,20 +338,20 @@ def outcome_sentences(ctx: ReportContext, area: str | None) -> list[str]:
     still_open = total - judged - withdrawn
     others = []
     if withdrawn:
-        others.append(f"{format_count(withdrawn)} {_was_were(withdrawn)} withdrawn")
+        others.append(f"{format_count(withdrawn)} {was_were(withdrawn)} withdrawn")
     if still_open:
         others.append(f"{format_count(still_open)} had no outcome yet")
     if judged == 0:
         return [
-            f"{plural(total, 'Stage 1 complaint')} {where} {_was_were(total)} received in {fy}, "
+            f"{plural(total, 'Stage 1 complaint')} {where} {was_were(total)} received in {fy}, "
             "but none was found fully, partially or not justified"
-            + (f" ({_listing(others)})." if others else ".")
+            + (f" ({and_list(others)})." if others else ".")
         ]
     how_many = "all" if judged == total else format_count(judged)
     return [
         f"Of the {plural(total, 'Stage 1 complaint')} {where} in {fy}, "
-        f"{how_many} {_was_were(judged)} found fully, partially or not justified"
-        + (f"; {_listing(others)}." if others else ".")
+        f"{how_many} {was_were(judged)} found fully, partially or not justified"
+        + (f"; {and_list(others)}." if others else ".")
     ]
 
 
@@ -390,7 +368,3 @@ def outcome_points(ctx: ReportContext, area: str | None) -> list[str]:
         b = before[o] if has_before else None
         lines.append(f"{o}: {format_percent(now[o])}, {points_phrase(now[o], b, prev)}.")
     return lines
-
-
-def _was_were(n: int) -> str:
-    return "was" if n == 1 else "were"

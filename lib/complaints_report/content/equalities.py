@@ -38,17 +38,12 @@ def _forms(ctx: ReportContext, label: str) -> int:
     return ctx.views["equalities_response"].get(label, {}).get("forms", 0)
 
 
-def _year_in_data(ctx: ReportContext, label: str) -> bool:
-    start = int(label[:4])
-    return bool((ctx.prep.complaints["fy_start"] == start).any())
-
-
 def response_table(ctx: ReportContext) -> ReportTable:
     """Forms returned, complaints across the council and the response rate, this year and last."""
     resp = ctx.views["equalities_response"]
     years = [ctx.fy.label, ctx.previous.label]
     # A year before the data set starts has no figures, not zero forms against zero complaints.
-    rows = [resp.get(y, {}) if _year_in_data(ctx, y) else {} for y in years]
+    rows = [resp.get(y, {}) if ctx.has_year(y) else {} for y in years]
     return ReportTable(
         name="13-equality-monitoring-response",
         title=f"Equality monitoring forms returned, {years[0]} and {years[1]}",
@@ -95,7 +90,7 @@ def response_sentences(ctx: ReportContext) -> list[str]:
             f" against {plural(now['complaints'], 'complaint')} across the council, "
             f"a response rate of {format_percent(now['rate'])}"
         )
-        if before and before.get("rate") is not None and _year_in_data(ctx, ctx.previous.label):
+        if before and before.get("rate") is not None and ctx.has_year(ctx.previous.label):
             sentence += f" ({format_percent(before['rate'])} in {ctx.previous})"
         sentence += "."
     out.append(sentence)

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from ..calendar import QUARTER_MONTHS, QUARTERS
 from ..charts import Chart, grouped_bars
-from ..narrative import plural
+from ..narrative import and_list, plural, slug
 from ..report import ReportContext
 from ..tables import ReportTable, format_count
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _previous_learnings(ctx: ReportContext, area: str) -> int | None:
@@ -59,7 +47,9 @@ def learnings_table(ctx: ReportContext) -> ReportTable:
 def learnings_chart(ctx: ReportContext) -> Chart:
     """Bars of learnings by quarter, one series per area."""
     series = {a: [ctx.area(a)["quarters"][q]["learnings"] for q in QUARTERS] for a in ctx.areas}
-    said = "; ".join(f"{a} {_and([format_count(v) for v in vals])}" for a, vals in series.items())
+    said = "; ".join(
+        f"{a} {and_list([format_count(v) for v in vals])}" for a, vals in series.items()
+    )
     return grouped_bars(
         "12-learnings-by-quarter",
         list(QUARTERS),
@@ -83,7 +73,7 @@ def learnings_sentences(ctx: ReportContext, area: str) -> list[str]:
     change = _count_change(n, _previous_learnings(ctx, area), ctx.previous.label)
     if n == 0:
         return [f"{area} recorded no learnings in {ctx.fy}, {change}."]
-    by_q = _and(
+    by_q = and_list(
         [
             f"{'none' if not quarters[q]['learnings'] else format_count(quarters[q]['learnings'])} in {q}"
             for q in QUARTERS
@@ -135,7 +125,7 @@ def learning_table(ctx: ReportContext, area: str | None = None) -> ReportTable:
     )
     if frame.empty:
         note = f"No learning was recorded on {where} complaints received in {ctx.fy}."
-    suffix = "" if area is None else f"-{_slug(area)}"
+    suffix = "" if area is None else f"-{slug(area)}"
     return ReportTable(
         name=f"12-learning-from-complaints{suffix}",
         title=f"What we learned from complaints and what we did, {where}, {ctx.fy}",

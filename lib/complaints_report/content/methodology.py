@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
-from ..narrative import change_phrase, plural
+from ..narrative import and_list, change_phrase, plural
 from ..report import ReportContext
 from ..tables import ReportTable, format_count, format_percent
 
@@ -23,12 +23,6 @@ TABLE_LABELS = {
     "equalities": "Equality monitoring forms",
     "member_conduct": "Code of conduct complaints about councillors",
 }
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _day(d: date) -> str:
@@ -119,7 +113,7 @@ def compliments_sentences(ctx: ReportContext) -> list[str]:
         )
         if len(ctx.areas) > 1:
             parts = [f"{format_count(rows[a]['now'])} for {a}" for a in ctx.areas]
-            sentence += f": {_and(parts)}"
+            sentence += f": {and_list(parts)}"
         out.append(sentence + ".")
     else:
         out.append(f"The data set holds no {directorate} records.")
@@ -186,7 +180,7 @@ def definitions(ctx: ReportContext) -> list[str]:
     """The data contract's definitions in plain English, with this year's dates and target."""
     fy, t = ctx.fy, ctx.params.targets.stage1_working_days
     directorate = ctx.params.children_directorate
-    quarters = _and([f"{q} {QUARTER_MONTHS[q].replace('–', ' to ')}" for q in QUARTERS])
+    quarters = and_list([f"{q} {QUARTER_MONTHS[q].replace('–', ' to ')}" for q in QUARTERS])
     out = [
         f"Financial year: {fy} runs from {_day(fy.start)} to {_day(fy.end)}. The quarters are "
         f"{quarters}.",
@@ -228,7 +222,7 @@ def definitions(ctx: ReportContext) -> list[str]:
         "Stage 2 costs: the Investigating Officer's fees, the Independent Person's fees and any "
         "other cost, summed over the Stage 2 and Stage 3 records of the period.",
         f"Service areas: an area's figures use the records of that area in {directorate} "
-        f"({_and(ctx.areas) or 'none in this data set'}); council-wide figures use every "
+        f"({and_list(ctx.areas) or 'none in this data set'}); council-wide figures use every "
         "record of every directorate.",
         "Equality monitoring: forms are anonymous and council-wide; each share is of the forms "
         "returned in the period, blank answers included.",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 
 from ..calendar import FinancialYear
 from ..figures import area_figures
-from ..narrative import change_phrase, plural
+from ..narrative import and_list, change_phrase, plural, slug, was_were
 from ..report import ReportContext
 from ..tables import ReportTable, format_count, format_money
 from ..views import ombudsman_upheld, remedy_history, stage2_cases, stage2_cost_history, statutory
@@ -23,18 +22,6 @@ COST_COLUMNS = {
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _slug(area: str) -> str:
-    """``Children's Social Care`` -> ``childrens-social-care``, for table names."""
-    return re.sub(r"[^a-z0-9]+", "-", area.lower().replace("'", "")).strip("-") or "area"
-
-
-def _in_data(ctx: ReportContext, fy: str | FinancialYear) -> bool:
-    """Whether the data set holds any complaint record of that year (else its figures are unknown,
-    not zero)."""
-    start = FinancialYear.parse(fy).start_year
-    return bool((ctx.prep.complaints["fy_start"] == start).any())
 
 
 def _area(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
@@ -51,17 +38,6 @@ def _view(ctx: ReportContext, key: str, area: str | None, compute) -> Any:
     if name in held:
         return held[name]
     return compute(ctx.prep, ctx.fy, area)
-
-
-def _listing(parts: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _was_were(n: int) -> str:
-    return "was" if n == 1 else "were"
 
 
 def _count_against(now: int, before: int | None, previous: str) -> str:
@@ -90,7 +66,7 @@ def _money_against(now: float, before: float | None, previous: str) -> str:
 def statutory_years(ctx: ReportContext, area: str) -> dict[str, dict[str, int] | None]:
     """The statutory view of an area by year, newest first; None for a year the data set lacks."""
     rows = _view(ctx, "statutory", area, statutory)
-    return {label: (row if _in_data(ctx, label) else None) for label, row in rows.items()}
+    return {label: (row if ctx.has_year(label) else None) for label, row in rows.items()}
 
 
 def _approaches(row: dict[str, int]) -> str:
@@ -128,7 +104,7 @@ def statutory_table(ctx: ReportContext, area: str) -> ReportTable:
     if missing:
         note += f" The data set holds no records for {', '.join(missing)} (shown as –)."
     return ReportTable(
-        name=f"05-statutory-{_slug(area)}",
+        name=f"05-statutory-{slug(area)}",
         title=f"{area}: complaints by stage and approaches to the Ombudsman, "
         f"{' to '.join([list(years)[-1], list(years)[0]])}",
         frame=pd.DataFrame(data),
@@ -228,7 +204,7 @@ def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
     if not cases:
         note = f"No complaint about {area} went to Stage 2 or Stage 3 in {ctx.fy.label}."
     return ReportTable(
-        name=f"05-stage2-cases-{_slug(area)}",
+        name=f"05-stage2-cases-{slug(area)}",
         title=f"{area}: Stage 2 and Stage 3 cases, {ctx.fy.label}",
         frame=pd.DataFrame(rows, columns=columns),
         formats={column: "money" for column in COST_COLUMNS.values()},
@@ -251,7 +227,7 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
         lines = [f"No case was accepted at Stage 2 in {fy}, {_count_against(0, s2_before, prev)}."]
     else:
         lines = [
-            f"{plural(s2, 'case')} {_was_were(s2)} accepted at Stage 2 in {fy}, "
+            f"{plural(s2, 'case')} {was_were(s2)} accepted at Stage 2 in {fy}, "
             f"{_count_against(s2, s2_before, prev)}."
         ]
     if now["Stage 3"]:
@@ -259,11 +235,11 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
     cases = _view(ctx, "stage2_cases", area, stage2_cases)
     still_open = sum(c["outcome"] is None for c in cases)
     if still_open:
-        lines.append(f"{plural(still_open, 'case')} {_was_were(still_open)} still open.")
+        lines.append(f"{plural(still_open, 'case')} {was_were(still_open)} still open.")
     costs = _area(ctx, area)["stage2_costs"]
     total = round(sum(costs.values()), 2)
     history = _view(ctx, "stage2_cost_history", area, stage2_cost_history)
-    before_total = history.get(prev) if _in_data(ctx, prev) else None
+    before_total = history.get(prev) if ctx.has_year(prev) else None
     if total == 0 and not cases:
         lines.append(f"There were no Stage 2 or Stage 3 costs in {fy}.")
         return lines
@@ -352,17 +328,17 @@ def ombudsman_sentences(ctx: ReportContext) -> list[str]:
     per_area = {a: _area(ctx, a)["ombudsman"]["upheld"] for a in ctx.areas}
     children = sum(per_area.values())
     if upheld:
-        detail = _listing(
+        detail = and_list(
             [f"{format_count(k) if k else 'none'} about {a}" for a, k in per_area.items()]
         )
         share = format_count(children) if children else "None"
         lines.append(
-            f"{share} of the {format_count(upheld)} upheld decisions {_was_were(children)} "
+            f"{share} of the {format_count(upheld)} upheld decisions {was_were(children)} "
             "about children's services"
             + (f" ({detail})." if children and len(per_area) > 1 else ".")
         )
     remedies = _children_remedies(ctx, fy)
-    before = _children_remedies(ctx, prev) if _in_data(ctx, prev) else None
+    before = _children_remedies(ctx, prev) if ctx.has_year(prev) else None
     if remedies or before:
         compare = "" if before is None else f", {_money_against(remedies, before, prev)}"
         lines.append(
@@ -386,7 +362,7 @@ def ombudsman_area_sentences(ctx: ReportContext, area: str) -> list[str]:
         f"The Ombudsman decided {plural(n, 'complaint')} about {area} in {fy} and upheld "
         f"{format_count(upheld) if upheld else 'none'}"
     )
-    if _in_data(ctx, prev):
+    if ctx.has_year(prev):
         b = _area(ctx, area, ctx.previous)["ombudsman"]
         line += f" ({format_count(b['decisions'])} decided and {format_count(b['upheld'])} upheld in {prev})"
     lines = [line + "."]
@@ -448,7 +424,7 @@ def upheld_table(ctx: ReportContext, area: str) -> ReportTable:
         else f"The Ombudsman upheld no complaints about {area} in {ctx.fy.label}."
     )
     return ReportTable(
-        name=f"06-ombudsman-upheld-{_slug(area)}",
+        name=f"06-ombudsman-upheld-{slug(area)}",
         title=f"{area}: upheld Ombudsman decisions, {ctx.fy.label}",
         frame=frame,
         note=note,

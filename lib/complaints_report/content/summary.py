@@ -19,19 +19,9 @@ def _long_date(d: date, weekday: bool = False) -> str:
     return f"{d:%A} {text}" if weekday else text
 
 
-def _year_in_data(ctx: ReportContext, fy: FinancialYear) -> bool:
-    """Whether the data set holds any record in ``fy``.
-
-    A year before the export begins would otherwise count as zero everywhere, and the report
-    would wrongly claim rises "from none".
-    """
-    tables = (ctx.prep.complaints, ctx.prep.compliments, ctx.prep.ombudsman)
-    return any(bool((t["fy_start"] == fy.start_year).any()) for t in tables)
-
-
 def _previous_figures(ctx: ReportContext) -> dict[str, Any] | None:
     """figures.json of the year before the report year, or None when the data set lacks it."""
-    return ctx.figures_for(ctx.previous) if _year_in_data(ctx, ctx.previous) else None
+    return ctx.figures_for(ctx.previous) if ctx.has_year(ctx.previous) else None
 
 
 # --- 1. Cover and recommendation --------------------------------------------------------------
@@ -127,7 +117,7 @@ def _money_history(ctx: ReportContext, view: str) -> dict[str, float | None]:
     """A council-wide money view by year, None for years the data set does not cover."""
     history = ctx.views[view]["council"]
     return {
-        label: (amount if _year_in_data(ctx, FinancialYear.parse(label)) else None)
+        label: (amount if ctx.has_year(FinancialYear.parse(label)) else None)
         for label, amount in history.items()
     }
 
