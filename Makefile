@@ -13,11 +13,23 @@ VPY := $(BIN)/python
 STAMP_BASE := $(VENV)/.stamp-base
 STAMP_TEST := $(VENV)/.stamp-test
 STAMP_DEV := $(VENV)/.stamp-dev
+# axe-core (the accessibility audit the browser tests inject) from package-lock.json;
+# npm writes this file on every install, so it stamps node_modules/.
+STAMP_NODE := node_modules/.package-lock.json
+# Debian packages the browser and PDF tests need: Chromium (driven by Playwright, which is
+# told not to download its own), a font, poppler's pdftotext/pdftoppm, and the libraries
+# WeasyPrint 70 loads (Pango, PangoFT2, HarfBuzz with its subsetter, fontconfig).
+PUBLISH_DEPS := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+	libharfbuzz-subset0 libfontconfig1
+SYSTEM_DEPS := $(PUBLISH_DEPS) chromium poppler-utils
+# Debian's npm (and its nodejs) only where there is no npm already.
+SYSTEM_DEPS += $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Directories that hold Python or notebooks; empty ones are not in a fresh clone.
-LINT_PATHS = $(wildcard lib tests scripts notebooks)
+LINT_PATHS = $(wildcard lib tests scripts notebooks benchmarks)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install-test install-dev report figures new-year validate demo-data test lint clean
+.PHONY: help venv publish-deps system-deps bench install-test install-dev report figures new-year validate demo-data test lint clean
 
 help: ## Show the targets and what they do
 	@echo "Usage: make TARGET [FY=$(FY)] [PYTHON=$(PYTHON)] [VENV=$(VENV)]"
@@ -42,13 +54,18 @@ $(STAMP_DEV): pyproject.toml $(STAMP_BASE)
 	$(VPY) -m pip install -e '.[dev]'
 	@touch $@
 
+$(STAMP_NODE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: run 'make system-deps' first" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 venv: $(STAMP_BASE) ## Create the venv (VENV=.venv) and install the package (editable); re-installs when pyproject.toml changes
 
-install-test: $(STAMP_TEST) ## venv plus the test extra and a `python3` Jupyter kernel inside the venv
+install-test: $(STAMP_TEST) $(STAMP_NODE) ## venv plus the test extra and a `python3` Jupyter kernel inside the venv, and node_modules/ (axe-core)
 
 install-dev: $(STAMP_DEV) ## venv plus the dev extra (ruff, pre-commit, nbstripout)
 
-report: venv ## Produce the report for FY from its data set (e.g. make report FY=2020-21)
+report: publish-deps venv ## Produce the report for FY from its data set (e.g. make report FY=2020-21)
 	$(BIN)/complaints-report run $(FY)
 
 figures: venv ## Compute FY's figures.json only (no notebooks)
@@ -63,8 +80,32 @@ validate: venv ## Validate the demo export in data/demo
 demo-data: venv ## Regenerate the synthetic demo export in data/demo/
 	$(VPY) scripts/generate_demo_data.py
 
-test: install-test ## Run the whole test suite (PYTEST_ARGS="..." to pass options)
+# dpkg-query, not apt, decides: when every package is installed this is instant and needs no root.
+define apt_install
+	@missing=""; \
+	for p in $(1); do \
+		dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null | grep -qx installed || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "$@: all installed"; exit 0; fi; \
+	command -v apt-get >/dev/null || { \
+		echo "$@: no apt-get here (not Debian/Ubuntu); install by hand:$$missing" >&2; exit 1; }; \
+	echo "$@: installing$$missing"; \
+	$(SUDO) apt-get update && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+endef
+
+publish-deps: ## Debian/Ubuntu libraries the PDF needs (WeasyPrint: Pango, HarfBuzz, a font)
+	$(call apt_install,$(PUBLISH_DEPS))
+
+system-deps: ## Everything the tests need too: publish-deps, Chromium, poppler (sudo when not root)
+	$(call apt_install,$(SYSTEM_DEPS))
+
+# system-deps first: it may bring the npm that install-test needs.
+test: system-deps install-test ## Run the whole test suite (PYTEST_ARGS="..." to pass options)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv publish-deps ## Benchmark the run (medians of 5) and write benchmarks/results.json
+	$(VPY) benchmarks/run.py
 
 lint: install-dev ## ruff check over lib, tests, scripts and notebooks
 	$(BIN)/ruff check $(LINT_PATHS)

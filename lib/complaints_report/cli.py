@@ -164,6 +164,7 @@ def _print_problems(data_dir, problems) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .publish import PublishError
     from .reading import DataError
     from .run import RunFailed, run_year
 
@@ -175,6 +176,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             only=args.only,
             workers=args.workers,
             progress=not args.no_progress,
+            publish=not args.no_publish,
+            force=args.force,
         )
     except DataError as exc:
         _print_problems(exc.data_dir or "data set", exc.problems)
@@ -183,10 +186,40 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"The run for {args.financial_year} stopped: nothing was published.", file=sys.stderr)
         print(str(exc), file=sys.stderr)
         return EXIT_DATA
+    except PublishError as exc:
+        print(
+            f"Publishing {args.financial_year} failed; the last good site is untouched: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
+    if result.nothing_changed:
+        print(
+            f"{result.financial_year}: nothing changed since the last run; the report in "
+            f"{result.year_dir} is up to date (use --force to redo it all)."
+        )
+        return EXIT_OK
+    if result.site is not None:
+        print(f"{result.financial_year}: report website {result.site / 'index.html'}")
     print(
         f"{result.financial_year}: {len(result.executed)} section(s) executed in "
         f"{result.seconds:.1f} s; see {result.year_dir}"
     )
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import PublishError, publish_index, publish_year
+
+    try:
+        site = publish_year(args.financial_year, args.out)
+        publish_index(args.out)
+    except PublishError as exc:
+        print(
+            f"Publishing {args.financial_year} failed; the last good site is untouched: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
+    print(f"{args.financial_year}: report website {site / 'index.html'}")
     return EXIT_OK
 
 
@@ -265,7 +298,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, metavar="N", help="notebooks at once (default: the CPU count)"
     )
     r.add_argument("--no-progress", action="store_true", help="no progress bar (logs only)")
+    r.add_argument("--no-publish", action="store_true", help="stop after executing the notebooks")
+    r.add_argument(
+        "--force", action="store_true", help="ignore what the last run left and redo everything"
+    )
     r.set_defaults(func=cmd_run)
+
+    pb = sub.add_parser(
+        "publish",
+        help="rebuild a year's website and PDF from its executed notebooks",
+        description="Build <out>/<FY>/site/ (website and PDF) from the notebooks the last run "
+        "executed, with Quarto when it is on PATH, else the offline publisher. Nothing is "
+        "re-executed; the last good site stays until the new one is complete.",
+    )
+    pb.add_argument("financial_year", metavar="FY", help="financial year, e.g. 2023-24")
+    pb.add_argument("--out", metavar="DIR", help="outputs folder (default: outputs)")
+    pb.set_defaults(func=cmd_publish)
 
     n = sub.add_parser(
         "new-year",

@@ -19,7 +19,12 @@ def _find_root() -> Path:
 
 
 ROOT = _find_root()
-PARAMS_DIR = ROOT / "params"
+# A copy of params/ elsewhere (tests, benchmarks) without editing the repository's own.
+PARAMS_DIR = (
+    Path(os.environ["COMPLAINTS_REPORT_PARAMS"]).resolve()
+    if os.environ.get("COMPLAINTS_REPORT_PARAMS")
+    else ROOT / "params"
+)
 DATA_DIR = ROOT / "data"
 DEMO_DATA_DIR = DATA_DIR / "demo"
 OUTPUTS_DIR = ROOT / "outputs"

@@ -171,10 +171,17 @@ def load_context(
     params = load_params(
         financial_year, Path(params_dir) if params_dir else None, overrides={"data": data_dir}
     )
-    ds = load_dataset(params.data_dir, params.columns)
-    prep = prepare(ds, params)
     out = Path(output_dir) if output_dir else paths.year_output_dir(params.financial_year)
     out.mkdir(parents=True, exist_ok=True)
+    from . import cache
+
+    # A run prepares the year once and every notebook loads it; on its own (JupyterLab, tests)
+    # a notebook prepares the year itself. A cache made from other inputs is never used.
+    payload = cache.load_context_payload(out, cache.year_key(params, cache.Inputs.of(params)))
+    if payload is not None:
+        return ReportContext(params, payload["prep"], payload["figures"], payload["views"], out)
+    ds = load_dataset(params.data_dir, params.columns)
+    prep = prepare(ds, params)
     return ReportContext(
         params, prep, compute_figures(prep, params.fy), report_views(prep, params.fy), out
     )

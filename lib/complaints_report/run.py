@@ -50,6 +50,8 @@ class RunResult:
     year_dir: Path
     executed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    site: Path | None = None
+    nothing_changed: bool = False
 
 
 def _execute(
@@ -135,26 +137,102 @@ def run_year(
     only: list[str] | None = None,
     workers: int | None = None,
     progress: bool = True,
+    publish: bool = True,
+    force: bool = False,
 ) -> RunResult:
-    """Validate the data set, write figures.json, execute the section notebooks in parallel.
+    """Validate the data set, write figures.json, execute the section notebooks, publish.
 
+    Only what changed since the last good run is redone (see ``cache.py``): a section whose
+    notebook, params, data and library are unchanged keeps its executed notebook; ``force``
+    redoes everything; ``only`` re-executes the named sections whatever the cache says.
     Raises ``DataError`` for a bad export (nothing is written), ``RunFailed`` when a notebook
     fails (the other sections' executed notebooks stay for inspection).
     """
+    from . import cache
     from .cli import provenance, write_json_atomic
 
     started = time.perf_counter()
     params = load_params(financial_year, overrides={"data": data})
     log_start(params)
-    ds = load_dataset(params.data_dir, params.columns)
-    figures = compute_figures(prepare(ds, params), params.fy)
     year_dir = paths.year_output_dir(params.financial_year, out)
     nb_dir = year_dir / "notebooks"
-    nb_dir.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(year_dir / "figures.json", figures)
-    write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+    inputs = cache.Inputs.of(params)
+    ykey = cache.year_key(params, inputs)
+    manifest = {} if force else cache.read_manifest(year_dir)
+    if manifest.get("year") != ykey:
+        manifest = {}  # other data, settings or library: every section is redone
+    keys = {s.slug: cache.section_key(s, params, inputs) for s in SECTIONS}
+    result = RunResult(params.financial_year, year_dir)
 
-    sections = select_sections(only)
+    if (
+        manifest
+        and cache.context_path(year_dir).is_file()  # its key is checked where it is loaded
+        and (year_dir / "figures.json").is_file()
+    ):
+        log.info("data set, settings and library unchanged since the last run: figures reused")
+    else:
+        ds = load_dataset(params.data_dir, params.columns)
+        prep = prepare(ds, params)
+        figures = compute_figures(prep, params.fy)
+        nb_dir.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(year_dir / "figures.json", figures)
+        write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+        from .views import report_views
+
+        # Every notebook of this run loads this instead of reading and preparing the data again.
+        cache.save_context(
+            year_dir,
+            ykey,
+            {"prep": prep, "figures": figures, "views": report_views(prep, params.fy)},
+        )
+        manifest = {}
+
+    chosen = select_sections(only)
+    to_run = chosen if (only or force) else cache.stale_sections(chosen, keys, manifest, nb_dir)
+    site_key = cache._sha(ykey.encode(), *(keys[s.slug].encode() for s in SECTIONS))
+    site_ok = manifest.get("site") == site_key and (year_dir / "site" / "index.html").is_file()
+    if not to_run and (site_ok or not publish):
+        result.nothing_changed = True
+        result.seconds = time.perf_counter() - started
+        log.info(
+            "nothing changed since the last run of %s: no section re-executed, site as it was",
+            params.financial_year,
+        )
+        return result
+
+    manifest["year"] = ykey
+    manifest.pop("site", None)
+    try:
+        if to_run:
+            _execute_sections(params, to_run, year_dir, workers, progress, result)
+        else:
+            log.info("every section is up to date; republishing")
+    finally:
+        # Sections that succeeded are not redone next time, even if another one failed.
+        for path in result.executed:
+            s = next(x for x in SECTIONS if x.notebook == path.name)
+            cache.record(manifest, s, keys[s.slug], nb_dir)
+        for s in to_run:
+            if nb_dir / s.notebook not in result.executed:
+                manifest.get("sections", {}).pop(s.slug, None)
+        cache.write_manifest(year_dir, manifest)
+    result.seconds = time.perf_counter() - started
+    if publish:
+        from .publish import publish_index, publish_year
+
+        result.site = publish_year(params.financial_year, out)
+        publish_index(out)
+        if not cache.stale_sections(list(SECTIONS), keys, manifest, nb_dir):
+            manifest["site"] = site_key
+            cache.write_manifest(year_dir, manifest)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _execute_sections(params, sections, year_dir, workers, progress, result) -> None:
+    """Execute ``sections`` with Papermill in a process pool; raise RunFailed naming any failure."""
+    nb_dir = year_dir / "notebooks"
+    nb_dir.mkdir(parents=True, exist_ok=True)
     parameters = {
         "financial_year": params.financial_year,
         "data_dir": str(params.data_dir),
@@ -162,7 +240,6 @@ def run_year(
     }
     workers = workers or min(len(sections), os.cpu_count() or 1)
     log.info("executing %d section notebook(s) with %d worker(s)", len(sections), workers)
-    result = RunResult(params.financial_year, year_dir)
     failures: list[SectionFailure] = []
     from tqdm.auto import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
@@ -192,15 +269,6 @@ def run_year(
                 result.executed.append(nb_dir / s.notebook)
                 log.info("section %02d %s: done", s.number, slug)
             bar.update()
-    result.seconds = time.perf_counter() - started
     if failures:
         failures.sort(key=lambda f: f.section.number)
         raise RunFailed(failures)
-    log.debug(
-        "%s: %d section(s) executed in %.1f s; outputs in %s",
-        params.financial_year,
-        len(result.executed),
-        result.seconds,
-        year_dir,
-    )
-    return result

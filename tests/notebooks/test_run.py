@@ -35,12 +35,21 @@ def test_the_run_executes_every_section_and_writes_figures_and_tables(demo_runs,
         assert not errors
         assert nb.metadata["papermill"]["parameters"]["financial_year"] == fy
         # every table and chart is shown once (a cell ending in ctx.table(...) must not echo it)
-        html = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code"
-                for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+        html = [
+            o["data"]["text/html"]
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if "text/html" in o.get("data", {})
+        ]
         ids = re.findall(r'<(?:table|figure) [^>]*id="([^"]+)"', "".join(html))
         assert len(ids) == len(set(ids)), f"{s.notebook} shows something twice: {ids}"
-        streams = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"]
-        assert not streams, f"{s.notebook} printed to {streams[0]['name']}: {streams[0]['text'][:200]}"
+        streams = [
+            o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"
+        ]
+        assert not streams, (
+            f"{s.notebook} printed to {streams[0]['name']}: {streams[0]['text'][:200]}"
+        )
     params = load_params(fy)
     expected = compute_figures(prepare(load_dataset(params.data_dir), params), fy)
     assert json.loads((year_dir / "figures.json").read_text(encoding="utf-8")) == json.loads(
@@ -147,3 +156,32 @@ def test_new_year_on_the_command_line_says_what_to_do_next(
     out = capsys.readouterr().out
     assert "2024-25.yml" in out and "TO FILL IN" in out and "complaints-report run 2024-25" in out
     assert main(["new-year", "2024-25"]) == 2
+
+
+@pytest.mark.slow
+def test_a_rerun_redoes_only_what_changed(demo_runs, tmp_path, monkeypatch, repo_root):
+    import shutil
+    import time
+
+    out = tmp_path / "out"
+    shutil.copytree(demo_runs["2023-24"], out / "2023-24")
+    started = time.perf_counter()
+    again = run_year("2023-24", out=str(out), progress=False)
+    assert again.nothing_changed and again.executed == []
+    assert time.perf_counter() - started < 3
+
+    pdir = tmp_path / "params"
+    shutil.copytree(repo_root / "params", pdir)
+    text = (pdir / "2023-24.yml").read_text(encoding="utf-8")
+    (pdir / "2023-24.yml").write_text(
+        text.replace(
+            "Most complaints come from parents", "Most complaints still come from parents"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(paths, "PARAMS_DIR", pdir)
+    monkeypatch.setenv("COMPLAINTS_REPORT_PARAMS", str(pdir))  # the kernels read params too
+    edited = run_year("2023-24", out=str(out), progress=False)
+    assert [p.name for p in edited.executed] == ["07-who-complained.ipynb"]
+    page = (out / "2023-24" / "site" / "07-who-complained.html").read_text(encoding="utf-8")
+    assert "Most complaints still come from parents" in page

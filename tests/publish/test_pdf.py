@@ -1,0 +1,254 @@
+"""The published PDF: long enough, tagged and titled for assistive technology (PDF/UA), with a
+contents list, page numbers, every section and the key figures.
+
+Read with pypdf; poppler's pdftotext and pdftoppm, where installed (`make system-deps`), check
+the text a second way and render the first pages to PNG for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from complaints_report.sections import SECTIONS
+
+pytestmark = pytest.mark.slow
+
+YEARS = ("2023-24", "2020-21")
+MIN_PAGES = 14
+KEY_FIGURES_2023_24 = ("139", "£12,394.84", "£69,608.96", "86%")
+MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|tmp|home|root)/|file://")
+
+
+@cache
+def _reader(path: Path) -> PdfReader:
+    return PdfReader(path)
+
+
+@cache
+def _page_texts(path: Path) -> tuple[str, ...]:
+    return tuple(p.extract_text() or "" for p in _reader(path).pages)
+
+
+def _squash(text: str) -> str:
+    """One space for any run of white space; typographic quotes and dashes made plain."""
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-"}))
+    return " ".join(text.split())
+
+
+def _is_true(obj) -> bool:
+    """A PDF boolean that is true (pypdf's BooleanObject is truthy even when false)."""
+    return getattr(obj, "value", obj) is True
+
+
+def _catalog(path: Path) -> DictionaryObject:
+    return _reader(path).trailer["/Root"].get_object()
+
+
+def _outline(path: Path) -> list[tuple[str, int]]:
+    """Every bookmark, depth first: (title, 0-based page)."""
+    reader = _reader(path)
+    out: list[tuple[str, int]] = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append((_squash(item.title), reader.get_destination_page_number(item)))
+
+    walk(reader.outline)
+    return out
+
+
+def _struct_elements(path: Path) -> list[DictionaryObject]:
+    """Every structure element under /StructTreeRoot (following /K only, so no cycles)."""
+    root = _catalog(path).get("/StructTreeRoot")
+    found: list[DictionaryObject] = []
+    stack = [root.get_object()] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, ArrayObject):
+            stack.extend(reversed(node))
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                found.append(node)
+            if "/K" in node:
+                stack.append(node["/K"])
+    return found
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_pdf_has_a_page_for_every_section_at_least(pdfs, fy):
+    pages = len(_reader(pdfs[fy]).pages)
+    assert pages >= MIN_PAGES, f"{fy}: {pages} pages, expected at least {MIN_PAGES}"
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_pdf_is_titled_tagged_and_in_english(pdfs, fy):
+    reader, catalog = _reader(pdfs[fy]), _catalog(pdfs[fy])
+    problems = []
+    title = (reader.metadata or {}).get("/Title")
+    if not title or not str(title).strip():
+        problems.append(f"no document title in the metadata ({reader.metadata})")
+    elif fy.split("-")[0] not in str(title):
+        problems.append(f"title {title!r} does not name the year {fy}")
+    lang = str(catalog.get("/Lang", ""))
+    if lang not in ("en-GB", "en"):
+        problems.append(f"catalog /Lang is {lang!r}, expected 'en-GB'")
+    if "/StructTreeRoot" not in catalog:
+        problems.append("no /StructTreeRoot: the PDF is not tagged")
+    mark = catalog.get("/MarkInfo")
+    if mark is None or not _is_true(mark.get_object().get("/Marked")):
+        problems.append(f"/MarkInfo /Marked is not true ({mark})")
+    prefs = catalog.get("/ViewerPreferences")
+    if prefs is None or not _is_true(prefs.get_object().get("/DisplayDocTitle")):
+        problems.append("/ViewerPreferences /DisplayDocTitle is not true (PDF/UA)")
+    assert not problems, f"{fy} PDF:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_pdf_tags_headings_tables_and_figures_with_alt_text(pdfs, fy):
+    elements = _struct_elements(pdfs[fy])
+    kinds = [str(e["/S"]) for e in elements]
+    problems = []
+    if "/H1" not in kinds:
+        problems.append("no /H1 heading in the structure tree")
+    if "/Table" not in kinds or "/TH" not in kinds:
+        problems.append("no /Table with /TH header cells in the structure tree")
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    if not figures:
+        problems.append("no /Figure in the structure tree (the report has charts)")
+    no_alt = [e for e in figures if not str(e.get("/Alt", "")).strip()]
+    if no_alt:
+        problems.append(f"{len(no_alt)} of {len(figures)} /Figure elements have no /Alt text")
+    assert not problems, f"{fy} PDF (tags: {sorted(set(kinds))}):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_every_section_is_in_the_text_and_the_bookmarks(pdfs, fy):
+    text = _squash(" ".join(_page_texts(pdfs[fy])))
+    bookmarks = [t for t, _ in _outline(pdfs[fy])]
+    missing_text = [s.title for s in SECTIONS if _squash(s.title) not in text]
+    missing_marks = [s.title for s in SECTIONS if not any(s.title in b for b in bookmarks)]
+    assert not missing_text and not missing_marks, (
+        f"{fy} PDF: section titles not in the text: {missing_text}; "
+        f"not in the bookmarks: {missing_marks} (bookmarks: {bookmarks})"
+    )
+
+
+def test_the_2023_24_pdf_gives_the_key_figures(pdfs):
+    text = _squash(" ".join(_page_texts(pdfs["2023-24"])))
+    missing = [f for f in KEY_FIGURES_2023_24 if f not in text]
+    assert not missing, f"2023-24 PDF: key figures not in the text: {missing}"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdftotext_reads_the_same_key_figures(pdfs, tmp_path):
+    out = tmp_path / "report.txt"
+    subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdfs["2023-24"]), str(out)], check=True)
+    text = _squash(out.read_text(encoding="utf-8"))
+    missing = [f for f in KEY_FIGURES_2023_24 if f not in text]
+    missing += [s.title for s in SECTIONS if _squash(s.title) not in text]
+    assert not missing, f"2023-24 PDF, as pdftotext reads it, lacks: {missing}"
+
+
+def _contents_page(texts: tuple[str, ...]) -> int | None:
+    for i, t in enumerate(texts):
+        if any(
+            line.strip().lower() in ("contents", "table of contents") for line in t.splitlines()
+        ):
+            return i
+    return None
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_contents_list_comes_first_and_gives_true_page_numbers(pdfs, fy):
+    texts = _page_texts(pdfs[fy])
+    first = _contents_page(texts)
+    assert first is not None, f"{fy} PDF: no page has a 'Contents' heading"
+    starts = {}
+    for title, page in _outline(pdfs[fy]):
+        for s in SECTIONS:
+            if s.title in title:
+                starts.setdefault(s.number, page)
+    assert 1 in starts, f"{fy} PDF: no bookmark for section 1, so its page is unknown"
+    assert first < starts[1], (
+        f"{fy} PDF: 'Contents' on page {first + 1}, section 1 starts on page {starts[1] + 1}"
+    )
+    # The contents may run over several pages, up to the first section.
+    contents = "\n".join(texts[first : starts[1]])
+    lines = [_squash(line) for line in contents.splitlines()]
+    problems, position = [], -1
+    for s in SECTIONS:
+        found = [i for i, line in enumerate(lines) if s.title in line]
+        if not found:
+            problems.append(f"section {s.number} {s.title!r} is not in the contents")
+            continue
+        i = found[0]
+        if i < position:
+            problems.append(f"section {s.number} {s.title!r} is out of order in the contents")
+        position = i
+        # Its page number ends the line (or the next, when the title wraps).
+        number = re.search(r"(\d+)\s*$", lines[i]) or (
+            i + 1 < len(lines) and re.search(r"(\d+)\s*$", lines[i + 1])
+        )
+        if not number:
+            problems.append(f"section {s.number}: no page number in the contents")
+        elif s.number in starts and int(number.group(1)) != starts[s.number] + 1:
+            problems.append(
+                f"section {s.number}: the contents say page {number.group(1)}, "
+                f"it starts on page {starts[s.number] + 1}"
+            )
+    assert not problems, f"{fy} PDF contents (page {first + 1}):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_every_page_after_the_first_shows_its_number(pdfs, fy):
+    texts = _page_texts(pdfs[fy])
+    missing = []
+    for i, t in enumerate(texts[1:], start=2):
+        edges = [line.strip() for line in t.strip().splitlines()]
+        edges = edges[:3] + edges[-3:]
+        if not any(re.search(rf"(?<![\d,.]){i}(?![\d,.])", line) for line in edges):
+            missing.append(i)
+    assert not missing, f"{fy} PDF: no page number at the top or foot of pages {missing}"
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_pdf_has_no_code_and_no_machine_paths(pdfs, fy):
+    problems = []
+    for i, t in enumerate(_page_texts(pdfs[fy]), start=1):
+        if m := MACHINE_PATH.search(t):
+            problems.append(f"page {i}: machine path {m.group(0)!r}")
+        for marker in ("Traceback (most recent call last)", "import complaints_report", "In [ ]"):
+            if marker in t:
+                problems.append(f"page {i}: {marker!r}")
+    assert not problems, f"{fy} PDF:\n" + "\n".join(problems)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_render_the_first_pages_for_a_person_to_look_at(pdfs, tmp_path, save_screen):
+    prefix = tmp_path / "2023-24-pdf-page"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "3", str(pdfs["2023-24"]), str(prefix)],
+        check=True,
+    )
+    pngs = sorted(tmp_path.glob("2023-24-pdf-page*.png"))
+    assert len(pngs) == 3, pngs
+    for png in pngs:
+        assert png.stat().st_size > 5_000, f"{png.name} is (nearly) blank"
+        save_screen(png, png.name)
