@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .files import atomic_write_bytes, write_json_atomic
 from .params import Params
 from .sections import Section
 
@@ -133,12 +132,7 @@ def read_manifest(year_dir: Path) -> dict[str, Any]:
 
 
 def write_manifest(year_dir: Path, manifest: dict[str, Any]) -> None:
-    target = _cache_dir(year_dir) / MANIFEST
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, indent=2, sort_keys=True)
-    os.replace(tmp, target)
+    write_json_atomic(_cache_dir(year_dir) / MANIFEST, manifest)
 
 
 def executed_ok(notebook: Path, recorded: str | None) -> bool:
@@ -177,13 +171,8 @@ def context_path(year_dir: Path) -> Path:
 
 def save_context(year_dir: Path, key: str, payload: Any) -> Path:
     """Pickle what every notebook would otherwise recompute (prepared data, figures, views)."""
-    target = context_path(year_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".context-", dir=target.parent)
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump({"key": key, "payload": payload}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, target)
-    return target
+    data = pickle.dumps({"key": key, "payload": payload}, protocol=pickle.HIGHEST_PROTOCOL)
+    return atomic_write_bytes(context_path(year_dir), data)
 
 
 def load_context_payload(year_dir: Path, key: str) -> Any | None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from . import __version__, paths
+from .files import write_json_atomic  # noqa: F401 - used by run.py too
 
 log = logging.getLogger("complaints_report")
 
@@ -23,20 +21,6 @@ def _setup_logging(verbose: bool) -> None:
         format="%(levelname)s: %(message)s" if verbose else "%(message)s",
         stream=sys.stderr,
     )
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Write JSON next to ``path`` and rename it into place, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

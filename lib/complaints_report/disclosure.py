@@ -25,18 +25,14 @@ total in the total row) is a part of the grand total and may be hidden to protec
 
 from __future__ import annotations
 
-import csv
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .tables import _FORMATTERS, ReportTable, _csv_cell, _is_missing, neutralise_formula
+from .tables import _FORMATTERS, ReportTable, _is_missing
 
 SUPPRESSED = "[c]"
 """What a reader (and the CSV) sees in place of a hidden figure."""
@@ -76,33 +72,9 @@ class SuppressedTable(ReportTable):
         )
         return out.reset_index(drop=True)
 
-    def to_csv(self, out_dir: Path) -> Path:
-        """As :meth:`ReportTable.to_csv`, writing ``[c]`` for a hidden cell."""
-        out_dir = Path(out_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / f"{self.name}.csv"
-        columns = list(self.frame.columns)
-        kinds = [self._kind(c) for c in columns]
-        rows = [[neutralise_formula(c) for c in columns]]
-        rows += [
-            [
-                SUPPRESSED if _is_suppressed(v) else _csv_cell(v, k)
-                for v, k in zip(row, kinds, strict=True)
-            ]
-            for row in self.frame.itertuples(index=False, name=None)
-        ]
-        fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{self.name}.", suffix=".csv.tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                csv.writer(handle, lineterminator="\r\n").writerows(rows)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp_name, 0o644)
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-        return target
+    def _csv_value(self, value: Any, kind: str) -> str:
+        """A hidden cell is published as ``[c]``, never its value."""
+        return SUPPRESSED if _is_suppressed(value) else super()._csv_value(value, kind)
 
 
 def _relations(

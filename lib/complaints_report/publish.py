@@ -23,6 +23,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from . import paths
+from .files import atomic_write_text
 from .params import Params, load_params
 from .sections import SECTIONS, Section
 
@@ -568,9 +569,4 @@ def publish_index(out: str | None = None) -> Path:
 </body>
 </html>
 """
-    target = base / "index.html"
-    fd, tmp = tempfile.mkstemp(prefix=".index-", dir=base)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(page)
-    os.replace(tmp, target)
-    return target
+    return atomic_write_text(base / "index.html", page)

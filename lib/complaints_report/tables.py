@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import math
 import numbers
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+
+from .files import atomic_write_text
 
 Format = Literal["count", "percent", "money", "text"]
 
@@ -199,22 +200,18 @@ class ReportTable:
         # Build every row first, so a bad value fails before anything touches the disk.
         rows = [[neutralise_formula(c) for c in columns]]
         rows += [
-            [_csv_cell(v, k) for v, k in zip(row, kinds, strict=True)]
+            [self._csv_value(v, k) for v, k in zip(row, kinds, strict=True)]
             for row in self.frame.itertuples(index=False, name=None)
         ]
-        fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{self.name}.", suffix=".csv.tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                # RFC 4180 line ends: the csv module then quotes any cell holding \r or \n.
-                csv.writer(handle, lineterminator="\r\n").writerows(rows)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the published file is not.
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        buffer = io.StringIO(newline="")
+        # RFC 4180 line ends: the csv module then quotes any cell holding \r or \n.
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+        atomic_write_text(target, buffer.getvalue())
         return target
+
+    def _csv_value(self, value: Any, kind: str) -> str:
+        """One CSV cell (a subclass may publish some cells differently, e.g. suppressed ones)."""
+        return _csv_cell(value, kind)
 
     def to_html(self) -> str:
         """An accessible HTML table: caption, column and row headers, numbers right-aligned.
