@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from . import __version__, paths
-from .files import write_json_atomic  # noqa: F401 - used by run.py too
+from .files import write_json_atomic
 
 log = logging.getLogger("complaints_report")
 
@@ -53,44 +52,11 @@ def _default_columns() -> dict[str, dict[str, str]]:
     return (yaml.safe_load(defaults.read_text(encoding="utf-8")) or {}).get("columns") or {}
 
 
-def provenance(params, files: dict[str, Path]) -> dict:
-    """What a run was made from: the data set's files (with hashes), the params, the suite version.
-
-    Written beside figures.json as ``run.json``; internal, like figures.json. It says plainly
-    when the records are synthetic (the demo data set).
-    """
-    import hashlib
-    from datetime import datetime, timezone
-
-    def rel(p: Path) -> str:
-        try:
-            return str(Path(p).resolve().relative_to(paths.ROOT))
-        except ValueError:
-            return str(p)
-
-    return {
-        "financial_year": params.financial_year,
-        "suite_version": __version__,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "data_set": rel(params.data_dir),
-        "synthetic_data": params.synthetic_data,
-        "notice": (
-            "The records of this data set are synthetic, calibrated to the published figures."
-            if params.synthetic_data
-            else None
-        ),
-        "files": {
-            table: {"file": rel(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()}
-            for table, p in sorted(files.items())
-        },
-        "params": params.model_dump(mode="json"),
-    }
-
-
 def cmd_figures(args: argparse.Namespace) -> int:
     from .figures import compute_figures, prepare
     from .params import load_params
     from .reading import DataError, load_dataset
+    from .run import provenance
 
     params = load_params(args.financial_year, overrides={"data": args.data})
     data_dir = params.data_dir

@@ -9,8 +9,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from . import __version__, paths
 from .figures import compute_figures, prepare
+from .files import write_json_atomic
 from .params import Params, load_params
 from .reading import load_dataset
 from .sections import SECTIONS, Section, find
@@ -95,6 +96,40 @@ def _execute_quietly(pm, PapermillExecutionError, section, notebook_in, notebook
     return section.slug, None, None
 
 
+def provenance(params, files: dict[str, Path]) -> dict:
+    """What a run was made from: the data set's files (with hashes), the params, the suite version.
+
+    Written beside figures.json as ``run.json``; internal, like figures.json. It says plainly
+    when the records are synthetic (the demo data set).
+    """
+    import hashlib
+    from datetime import datetime, timezone
+
+    def rel(p: Path) -> str:
+        try:
+            return str(Path(p).resolve().relative_to(paths.ROOT))
+        except ValueError:
+            return str(p)
+
+    return {
+        "financial_year": params.financial_year,
+        "suite_version": __version__,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_set": rel(params.data_dir),
+        "synthetic_data": params.synthetic_data,
+        "notice": (
+            "The records of this data set are synthetic, calibrated to the published figures."
+            if params.synthetic_data
+            else None
+        ),
+        "files": {
+            table: {"file": rel(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()}
+            for table, p in sorted(files.items())
+        },
+        "params": params.model_dump(mode="json"),
+    }
+
+
 def select_sections(only: list[str] | None) -> list[Section]:
     """The sections to run, in report order (``only``: slugs, numbers or notebook names)."""
     if not only:
@@ -149,7 +184,6 @@ def run_year(
     fails (the other sections' executed notebooks stay for inspection).
     """
     from . import cache
-    from .cli import provenance, write_json_atomic
 
     started = time.perf_counter()
     params = load_params(financial_year, overrides={"data": data})
