@@ -1,6 +1,18 @@
 """Synthetic free text for the demo data set: no real person, place or case is described."""
 
+# Two entries carry personal data on purpose, as staff sometimes write it: the published report
+# must show them redacted ([name], [phone], [email]); tests/publish scans the site for these markers.
+PERSONAL_DATA_MARKERS = ("Jayden", "07700 900456", "Amelia Hart", "amelia.hart@example.org")
+
 LEARNING_CHILDREN = [
+    (
+        "Jayden's foster carer was not told about the change of school transport.",
+        "Team manager apologised to the carer and gave a direct contact number, 07700 900456.",
+    ),
+    (
+        "The social worker sent Amelia Hart's assessment to the wrong email address.",
+        "Data protection team informed; staff reminded to check addresses (amelia.hart@example.org).",
+    ),
     (
         "Parents were not told in writing what had been agreed at the review meeting.",
         "Team manager reminded social workers to send a written summary within five working days of every meeting.",

@@ -30,6 +30,13 @@ class Targets(_Strict):
     stage1_working_days: int = Field(20, ge=1, le=120)
 
 
+class RedactionSettings(_Strict):
+    """Free-text redaction: names to redact that the name list lacks, terms never to redact."""
+
+    extra_names: list[str] = Field(default_factory=list)
+    keep_terms: list[str] = Field(default_factory=list)
+
+
 class ReportInfo(_Strict):
     """The cover page: who the report is for and what it asks of them."""
 
@@ -60,6 +67,7 @@ class Params(_Strict):
     targets: Targets = Field(default_factory=Targets)
     theme_map: dict[str, str] = Field(default_factory=dict)
     report: ReportInfo = Field(default_factory=ReportInfo)
+    redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     # The analyst's own words for each section, keyed by section slug (see sections.py).
     commentary: dict[str, str | None] = Field(default_factory=dict)
 

@@ -61,6 +61,7 @@ class ReportContext:
     views: dict[str, Any]
     out_dir: Path
     shown_tables: list[str] = field(default_factory=list)
+    _redactor: Any = field(default=None, repr=False)
 
     @property
     def fy(self) -> FinancialYear:
@@ -120,11 +121,43 @@ class ReportContext:
                 )
             )
 
+    @property
+    def redactor(self):
+        """The free-text redactor, with the names and terms params add (built once)."""
+        if self._redactor is None:
+            from .redaction import Redactor
+
+            settings = self.params.redaction
+            self._redactor = Redactor(settings.extra_names, settings.keep_terms)
+        return self._redactor
+
+    def redact(self, table: ReportTable) -> ReportTable:
+        """The table with personal data in its free-text columns replaced by labels such as
+        ``[name]``; what was redacted (table, row, column, label, never the text) is logged to
+        ``outputs/<FY>/redactions/<table>.csv`` for the run to gather."""
+        from dataclasses import replace
+
+        from .files import atomic_write_text
+
+        frame, entries = self.redactor.redact_frame(
+            table.frame, list(table.free_text), table=table.name
+        )
+        lines = ["table,row,column,label"] + [
+            f'{e["table"]},{e["row"]},"{e["column"]}",{e["label"]}' for e in entries
+        ]
+        atomic_write_text(
+            self.out_dir / "redactions" / f"{table.name}.csv", "\n".join(lines) + "\n"
+        )
+        return replace(table, frame=frame)
+
     def table(self, table: ReportTable) -> None:
         """Show a table and write it to ``outputs/<FY>/tables/<name>.csv``.
 
-        Returns nothing, so a notebook cell ending with it does not show the table twice.
+        Free-text columns are redacted first. Returns nothing, so a notebook cell ending with it
+        does not show the table twice.
         """
+        if table.free_text:
+            table = self.redact(table)
         table.to_csv(self.out_dir / "tables")
         self.shown_tables.append(table.name)
         _display(table)

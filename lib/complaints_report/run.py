@@ -130,6 +130,29 @@ def provenance(params, files: dict[str, Path]) -> dict:
     }
 
 
+def gather_redactions(year_dir: Path) -> int:
+    """One internal log of every redaction (``outputs/<FY>/redactions.csv``); returns the count.
+
+    Each notebook logs its own tables (table, row, column, label; never the text) into
+    ``redactions/``; this joins them and says how many there were.
+    """
+    from .files import atomic_write_text
+
+    parts = sorted((year_dir / "redactions").glob("*.csv"))
+    lines = [line for p in parts for line in p.read_text(encoding="utf-8").splitlines()[1:] if line]
+    atomic_write_text(
+        year_dir / "redactions.csv", "\n".join(["table,row,column,label", *lines]) + "\n"
+    )
+    tables = len({line.split(",", 1)[0] for line in lines})
+    log.info(
+        "redacted %d piece(s) of personal data in %d table(s); log: %s",
+        len(lines),
+        tables,
+        year_dir / "redactions.csv",
+    )
+    return len(lines)
+
+
 def select_sections(only: list[str] | None) -> list[Section]:
     """The sections to run, in report order (``only``: slugs, numbers or notebook names)."""
     if not only:
@@ -250,6 +273,7 @@ def run_year(
             if nb_dir / s.notebook not in result.executed:
                 manifest.get("sections", {}).pop(s.slug, None)
         cache.write_manifest(year_dir, manifest)
+    gather_redactions(year_dir)
     result.seconds = time.perf_counter() - started
     if publish:
         from .publish import publish_index, publish_year

@@ -139,6 +139,9 @@ class ReportTable:
         or ``"text"``. Columns left out are text.
     note
         Optional note shown under the table (source, suppression, definitions).
+    free_text
+        Columns that hold staff-written free text; the report redacts personal data in them
+        before the table is shown or written (see ``report.ReportContext.table``).
     """
 
     name: str
@@ -146,6 +149,7 @@ class ReportTable:
     frame: pd.DataFrame
     formats: dict[str, Format] = field(default_factory=dict)
     note: str | None = None
+    free_text: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
@@ -162,6 +166,11 @@ class ReportTable:
             raise ValueError(f"table {self.name!r}: column names must be text, got {columns!r}")
         if len(set(columns)) != len(columns):
             raise ValueError(f"table {self.name!r}: column names repeat: {columns!r}")
+        not_columns = sorted(set(self.free_text) - set(columns))
+        if not_columns:
+            raise ValueError(
+                f"table {self.name!r}: free_text names columns not in the frame: {not_columns}"
+            )
         unknown = sorted(set(self.formats) - set(columns))
         if unknown:
             raise ValueError(

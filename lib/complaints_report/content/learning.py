@@ -131,6 +131,7 @@ def learning_table(ctx: ReportContext, area: str | None = None) -> ReportTable:
         title=f"What we learned from complaints and what we did, {where}, {ctx.fy}",
         frame=frame,
         note=note,
+        free_text=("What we learned", "What we did"),
     )
 
 

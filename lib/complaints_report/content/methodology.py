@@ -230,6 +230,11 @@ def definitions(ctx: ReportContext) -> list[str]:
         f"{format_count(1)} in {format_count(8)} shows as {format_percent(1 / 8)}), so they may "
         "not add to 100%. A dash (–) means there is nothing to divide by or no figure for "
         "that year.",
+        "Personal data: staff-written text (what we learned, what we did, case subjects and "
+        "Ombudsman summaries) is checked before publication; names, email addresses, phone "
+        "numbers, postcodes, National Insurance numbers, dates of birth and street addresses "
+        "are replaced by a label such as [name]. The Ombudsman's own anonymised forms, such as "
+        "Mrs X, are kept.",
     ]
     return out
 

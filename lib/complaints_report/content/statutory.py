@@ -209,6 +209,7 @@ def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
         frame=pd.DataFrame(rows, columns=columns),
         formats={column: "money" for column in COST_COLUMNS.values()},
         note=note,
+        free_text=("Brief subject",),
     )
 
 
@@ -428,4 +429,5 @@ def upheld_table(ctx: ReportContext, area: str) -> ReportTable:
         title=f"{area}: upheld Ombudsman decisions, {ctx.fy.label}",
         frame=frame,
         note=note,
+        free_text=("Remedy", "Complaint in brief", "Service improvement recommendations"),
     )
