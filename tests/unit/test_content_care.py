@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
+from tiny_data import write_table
 
 from complaints_report.content import care
 from complaints_report.report import load_context
@@ -149,13 +149,7 @@ def test_extensions_are_counted_from_the_stage_1_records(ctx):
 # --- sparse data: one year, one area, no advocacy table ---------------------------------------
 
 
-def _write(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
-    with (DEMO / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
-    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
+_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
 
 
 @pytest.fixture(scope="module")

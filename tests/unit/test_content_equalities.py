@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
+from tiny_data import write_table
 
 from complaints_report.content import equalities
 from complaints_report.report import load_context
@@ -98,13 +98,7 @@ def test_every_characteristic_has_a_table(ctx):
 # --- sparse data: no equalities table, one year ------------------------------------------------
 
 
-def _write(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
-    with (DEMO / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
-    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
+_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from tiny_data import write_table
 
 from complaints_report.content import methodology
 from complaints_report.report import load_context
@@ -99,13 +100,7 @@ def test_records_read_match_the_files(ctx):
 # --- sparse data: one year, one area, a different target, real (not synthetic) data ------------
 
 
-def _write(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
-    with (DEMO / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
-    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
+_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
 
 
 @pytest.fixture(scope="module")
