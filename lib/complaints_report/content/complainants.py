@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from ..calendar import FinancialYear
@@ -13,27 +11,12 @@ from ..narrative import and_list, plural, points_phrase, slug, was_were
 from ..report import ReportContext
 from ..tables import ReportTable, format_count, format_percent
 from ..views import outcome_shares, theme_shares
+from . import area_entry, view_for
 
 COUNCIL = "Whole council"
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _area(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
-    """An area's figures.json entry; an area absent from the data has every count zero."""
-    if fy is None and area in ctx.figures["service_areas"]:
-        return ctx.area(area)
-    return area_figures(ctx.prep, fy or ctx.fy, area)
-
-
-def _view(ctx: ReportContext, key: str, area: str | None, compute) -> Any:
-    """``ctx.views[key][area]``, computed afresh for an area the views do not hold."""
-    held = ctx.views.get(key, {})
-    name = "council" if area is None else area
-    if name in held:
-        return held[name]
-    return compute(ctx.prep, ctx.fy, area)
 
 
 def _share(n: int, total: int) -> float | None:
@@ -45,7 +28,7 @@ def _share(n: int, total: int) -> float | None:
 
 def _types(ctx: ReportContext, area: str) -> tuple[dict[str, int], int]:
     """The recorded complainant types (count by type) and the number not recorded."""
-    types = dict(_area(ctx, area)["complainant_types"])
+    types = dict(area_entry(ctx, area)["complainant_types"])
     missing = types.pop(NOT_RECORDED, 0)
     return types, missing
 
@@ -146,7 +129,7 @@ def complainant_chart(ctx: ReportContext) -> Chart:
 def _theme_years(ctx: ReportContext, area: str) -> dict[str, dict[str, float | None] | None]:
     """Each theme's share of the recorded themes, this year and last; a year with no recorded
     theme (or no records at all) is None, and a theme absent from a year with records is 0."""
-    shares = _view(ctx, "theme_shares", area, theme_shares)
+    shares = view_for(ctx, "theme_shares", area, theme_shares)
     out: dict[str, dict[str, float | None] | None] = {}
     themes: list[str] = []
     for year_shares in shares.values():
@@ -177,7 +160,7 @@ def theme_table(ctx: ReportContext, area: str) -> ReportTable:
     counts = []
     for label in years:
         fy = FinancialYear.parse(label)
-        f = _area(ctx, area) if fy == ctx.fy else area_figures(ctx.prep, fy, area)
+        f = area_entry(ctx, area) if fy == ctx.fy else area_figures(ctx.prep, fy, area)
         recorded = sum(n for t, n in f["themes"].items() if t != NOT_RECORDED)
         counts.append(f"{format_count(recorded)} in {label}")
     return ReportTable(
@@ -196,7 +179,7 @@ def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
     fy, prev = ctx.fy.label, ctx.previous.label
     years = _theme_years(ctx, area)
     now, before = years.get(fy), years.get(prev)
-    themes = dict(_area(ctx, area)["themes"])
+    themes = dict(area_entry(ctx, area)["themes"])
     missing = themes.pop(NOT_RECORDED, 0)
     total = sum(themes.values()) + missing
     if total == 0:
@@ -284,7 +267,7 @@ def theme_chart(ctx: ReportContext, area: str) -> Chart:
 
 def _outcome_years(ctx: ReportContext, area: str | None) -> dict[str, dict | None]:
     """Outcome shares by year, newest first; None for a year the data set lacks."""
-    shares = _view(ctx, "outcome_shares", area, outcome_shares)
+    shares = view_for(ctx, "outcome_shares", area, outcome_shares)
     return {label: (s if ctx.has_year(label) else None) for label, s in shares.items()}
 
 
@@ -321,7 +304,7 @@ def _stage1_counts(ctx: ReportContext, area: str | None) -> tuple[int, int]:
         c = ctx.prep.complaints
         s1 = c[(c["fy_start"] == ctx.fy.start_year) & (c["stage"] == "Stage 1")]
         return int(len(s1)), int((s1["outcome"] == "Withdrawn").sum())
-    f = _area(ctx, area)
+    f = area_entry(ctx, area)
     return f["stages"]["Stage 1"], f["outcomes"].get("Withdrawn", 0)
 
 

@@ -6,12 +6,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..calendar import FinancialYear
-from ..figures import area_figures
 from ..narrative import and_list, change_phrase, plural, slug, was_were
 from ..report import ReportContext
 from ..tables import ReportTable, format_count, format_money
 from ..views import ombudsman_upheld, remedy_history, stage2_cases, stage2_cost_history, statutory
+from . import area_entry, view_for
 
 ESCALATIONS = ("Stage 2", "Stage 3")
 COST_COLUMNS = {
@@ -22,22 +21,6 @@ COST_COLUMNS = {
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _area(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
-    """An area's figures.json entry; an area absent from the data has every count zero."""
-    if fy is None and area in ctx.figures["service_areas"]:
-        return ctx.area(area)
-    return area_figures(ctx.prep, fy or ctx.fy, area)
-
-
-def _view(ctx: ReportContext, key: str, area: str | None, compute) -> Any:
-    """``ctx.views[key][area]``, computed afresh for an area the views do not hold."""
-    held = ctx.views.get(key, {})
-    name = "council" if area is None else area
-    if name in held:
-        return held[name]
-    return compute(ctx.prep, ctx.fy, area)
 
 
 def _count_against(now: int, before: int | None, previous: str) -> str:
@@ -65,7 +48,7 @@ def _money_against(now: float, before: float | None, previous: str) -> str:
 
 def statutory_years(ctx: ReportContext, area: str) -> dict[str, dict[str, int] | None]:
     """The statutory view of an area by year, newest first; None for a year the data set lacks."""
-    rows = _view(ctx, "statutory", area, statutory)
+    rows = view_for(ctx, "statutory", area, statutory)
     return {label: (row if ctx.has_year(label) else None) for label, row in rows.items()}
 
 
@@ -180,7 +163,7 @@ def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
 
     An open case's costs that are still blank show as not yet known rather than £0.00.
     """
-    cases = _view(ctx, "stage2_cases", area, stage2_cases)
+    cases = view_for(ctx, "stage2_cases", area, stage2_cases)
     rows = []
     for c in cases:
         open_case = c["outcome"] is None
@@ -193,7 +176,7 @@ def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
         for key, column in COST_COLUMNS.items():
             row[column] = None if open_case and not c[key] else c[key]
         rows.append(row)
-    costs = _area(ctx, area)["stage2_costs"]
+    costs = area_entry(ctx, area)["stage2_costs"]
     total = {"Case reference": "Total", "Team": "", "Brief subject": "", "Outcome": ""}
     total.update({column: costs[key] for key, column in COST_COLUMNS.items()})
     rows.append(total)
@@ -233,13 +216,13 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
         ]
     if now["Stage 3"]:
         lines.append(f"{plural(now['Stage 3'], 'case')} went on to Stage 3 (a review panel).")
-    cases = _view(ctx, "stage2_cases", area, stage2_cases)
+    cases = view_for(ctx, "stage2_cases", area, stage2_cases)
     still_open = sum(c["outcome"] is None for c in cases)
     if still_open:
         lines.append(f"{plural(still_open, 'case')} {was_were(still_open)} still open.")
-    costs = _area(ctx, area)["stage2_costs"]
+    costs = area_entry(ctx, area)["stage2_costs"]
     total = round(sum(costs.values()), 2)
-    history = _view(ctx, "stage2_cost_history", area, stage2_cost_history)
+    history = view_for(ctx, "stage2_cost_history", area, stage2_cost_history)
     before_total = history.get(prev) if ctx.has_year(prev) else None
     if total == 0 and not cases:
         lines.append(f"There were no Stage 2 or Stage 3 costs in {fy}.")
@@ -265,7 +248,7 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
     services together, and the whole council."""
     rows = []
     for area in ctx.areas:
-        o = _area(ctx, area)["ombudsman"]
+        o = area_entry(ctx, area)["ombudsman"]
         rows.append([area, o["decisions"], o["upheld"], o["remedy_total"]])
     if len(ctx.areas) > 1:
         rows.append(
@@ -311,7 +294,8 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
 
 def _children_remedies(ctx: ReportContext, label: str) -> float:
     return round(
-        sum(_view(ctx, "remedy_history", a, remedy_history).get(label, 0.0) for a in ctx.areas), 2
+        sum(view_for(ctx, "remedy_history", a, remedy_history).get(label, 0.0) for a in ctx.areas),
+        2,
     )
 
 
@@ -326,7 +310,7 @@ def ombudsman_sentences(ctx: ReportContext) -> list[str]:
         f"Across the council, the Ombudsman decided {plural(n, 'complaint')} in {fy} and upheld "
         f"{format_count(upheld) if upheld else 'none'}."
     ]
-    per_area = {a: _area(ctx, a)["ombudsman"]["upheld"] for a in ctx.areas}
+    per_area = {a: area_entry(ctx, a)["ombudsman"]["upheld"] for a in ctx.areas}
     children = sum(per_area.values())
     if upheld:
         detail = and_list(
@@ -355,7 +339,7 @@ def ombudsman_sentences(ctx: ReportContext) -> list[str]:
 def ombudsman_area_sentences(ctx: ReportContext, area: str) -> list[str]:
     """An area's decisions and upheld decisions against last year, and its remedies."""
     fy, prev = ctx.fy.label, ctx.previous.label
-    o = _area(ctx, area)["ombudsman"]
+    o = area_entry(ctx, area)["ombudsman"]
     n, upheld = o["decisions"], o["upheld"]
     if n == 0:
         return [f"The Ombudsman made no decisions about {area} in {fy}."]
@@ -364,7 +348,7 @@ def ombudsman_area_sentences(ctx: ReportContext, area: str) -> list[str]:
         f"{format_count(upheld) if upheld else 'none'}"
     )
     if ctx.has_year(prev):
-        b = _area(ctx, area, ctx.previous)["ombudsman"]
+        b = area_entry(ctx, area, ctx.previous)["ombudsman"]
         line += f" ({format_count(b['decisions'])} decided and {format_count(b['upheld'])} upheld in {prev})"
     lines = [line + "."]
     if upheld:
@@ -380,7 +364,7 @@ def ombudsman_area_sentences(ctx: ReportContext, area: str) -> list[str]:
 
 def upheld_areas(ctx: ReportContext) -> list[str]:
     """The areas with at least one upheld Ombudsman decision in the year, in report order."""
-    return [a for a in ctx.areas if _view(ctx, "ombudsman_upheld", a, ombudsman_upheld)]
+    return [a for a in ctx.areas if view_for(ctx, "ombudsman_upheld", a, ombudsman_upheld)]
 
 
 def upheld_intro(ctx: ReportContext) -> list[str]:
@@ -388,7 +372,7 @@ def upheld_intro(ctx: ReportContext) -> list[str]:
     areas = upheld_areas(ctx)
     if not areas:
         return [f"The Ombudsman upheld no complaints about children's services in {ctx.fy.label}."]
-    n = sum(len(_view(ctx, "ombudsman_upheld", a, ombudsman_upheld)) for a in areas)
+    n = sum(len(view_for(ctx, "ombudsman_upheld", a, ombudsman_upheld)) for a in areas)
     return [
         f"The {'table lists' if len(areas) == 1 else 'tables list'} the "
         f"{plural(n, 'upheld decision')} about children's services in {ctx.fy.label}: the "
@@ -407,7 +391,7 @@ def _remedy(rec: dict[str, Any]) -> str:
 
 def upheld_table(ctx: ReportContext, area: str) -> ReportTable:
     """Each upheld Ombudsman decision of the year: reference, remedy, summary, recommendations."""
-    recs = _view(ctx, "ombudsman_upheld", area, ombudsman_upheld)
+    recs = view_for(ctx, "ombudsman_upheld", area, ombudsman_upheld)
     columns = [
         "Ombudsman reference",
         "Remedy",
