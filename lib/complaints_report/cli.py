@@ -11,7 +11,8 @@ from .files import write_json_atomic
 
 log = logging.getLogger("complaints_report")
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports Ctrl+C
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -117,6 +118,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .publish import PublishError
     from .reading import DataError
     from .run import RunFailed, run_year
+    from .staging import YearBusy
 
     try:
         result = run_year(
@@ -129,19 +131,34 @@ def cmd_run(args: argparse.Namespace) -> int:
             publish=not args.no_publish,
             force=args.force,
         )
+    except YearBusy as exc:
+        print(f"The run for {args.financial_year} did not start: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except DataError as exc:
         _print_problems(exc.data_dir or "data set", exc.problems)
         return EXIT_DATA
     except RunFailed as exc:
-        print(f"The run for {args.financial_year} stopped: nothing was published.", file=sys.stderr)
+        print(
+            f"The run for {args.financial_year} stopped: nothing was published and the last good "
+            "outputs are as they were.",
+            file=sys.stderr,
+        )
         print(str(exc), file=sys.stderr)
         return EXIT_DATA
     except PublishError as exc:
         print(
-            f"Publishing {args.financial_year} failed; the last good site is untouched: {exc}",
+            f"Publishing {args.financial_year} failed; the last good outputs and site are "
+            f"untouched: {exc}",
             file=sys.stderr,
         )
         return EXIT_DATA
+    except KeyboardInterrupt:
+        print(
+            f"The run for {args.financial_year} was interrupted: the last good outputs are as "
+            "they were.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     if result.nothing_changed:
         print(
             f"{result.financial_year}: nothing changed since the last run; the report in "
@@ -159,10 +176,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from .publish import PublishError, publish_index, publish_year
+    from .staging import YearBusy, year_lock
 
     try:
-        site = publish_year(args.financial_year, args.out)
+        with year_lock(paths.year_output_dir(args.financial_year, args.out), "publish"):
+            site = publish_year(args.financial_year, args.out)
         publish_index(args.out)
+    except YearBusy as exc:
+        print(f"Publishing {args.financial_year} did not start: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except PublishError as exc:
         print(
             f"Publishing {args.financial_year} failed; the last good site is untouched: {exc}",
@@ -230,8 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="produce a financial year's report",
         description="Validate the data set, write figures.json, and execute every section "
-        "notebook with Papermill into <out>/<FY>/notebooks/ (in parallel). A failing "
-        "notebook stops the run with the section, the cell and the error.",
+        "notebook with Papermill into <out>/<FY>/notebooks/ (in parallel), then publish the "
+        "site. All or nothing: the run works in <out>/.runs/<FY>/ and replaces <out>/<FY>/ "
+        "only when every step succeeded. A failing notebook stops the run with the section, "
+        "the cell and the error. Exits 1 for a bad export or a failed section, 3 when another "
+        "run of the year is in progress, 130 when interrupted.",
     )
     r.add_argument("financial_year", metavar="FY", help="financial year, e.g. 2023-24")
     r.add_argument(

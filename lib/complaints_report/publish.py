@@ -500,7 +500,10 @@ def _swap_in(new: Path, target: Path) -> None:
 
 
 def publish_year(
-    financial_year: str, out: str | None = None, use_quarto: bool | None = None
+    financial_year: str,
+    out: str | None = None,
+    use_quarto: bool | None = None,
+    year_dir: Path | None = None,
 ) -> Path:
     """Build ``<out>/<FY>/site/`` from the year's executed notebooks; returns the site folder.
 
@@ -512,10 +515,12 @@ def publish_year(
         The outputs folder (default ``outputs``).
     use_quarto
         Force (True) or refuse (False) Quarto; default: Quarto when it is on PATH.
+    year_dir
+        The year's outputs folder, when not ``<out>/<FY>`` (the run publishes in its staging copy).
     """
     global _announced
     params = load_params(financial_year)
-    year_dir = paths.year_output_dir(params.financial_year, out)
+    year_dir = year_dir or paths.year_output_dir(params.financial_year, out)
     config, chapters = read_book()
     quarto = shutil.which("quarto") if use_quarto is not False else None
     if use_quarto and not quarto:

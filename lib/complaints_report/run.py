@@ -203,15 +203,84 @@ def run_year(
     Only what changed since the last good run is redone (see ``cache.py``): a section whose
     notebook, params, data and library are unchanged keeps its executed notebook; ``force``
     redoes everything; ``only`` re-executes the named sections whatever the cache says.
-    Raises ``DataError`` for a bad export (nothing is written), ``RunFailed`` when a notebook
-    fails (the other sections' executed notebooks stay for inspection).
+
+    All or nothing (see ``staging.py``): the run works in ``<out>/.runs/<FY>/`` and replaces
+    ``<out>/<FY>/`` only when everything succeeded. Raises ``YearBusy`` when another run of the
+    year is in progress, ``DataError`` for a bad export, ``RunFailed`` when a notebook fails
+    (the partly executed notebooks stay in the staging folder for inspection until the next
+    run) and ``PublishError``; in every case ``<out>/<FY>/`` is left exactly as it was.
     """
-    from . import cache
+    from . import staging
+    from .reading import DataError
 
     started = time.perf_counter()
     params = load_params(financial_year, overrides={"data": data})
     log_start(params)
     year_dir = paths.year_output_dir(params.financial_year, out)
+    with staging.year_lock(year_dir):
+        if not (only or force) and _up_to_date(params, year_dir, publish):
+            log.info(
+                "nothing changed since the last run of %s: no section re-executed, site as it was",
+                params.financial_year,
+            )
+            result = RunResult(params.financial_year, year_dir, nothing_changed=True)
+            result.seconds = time.perf_counter() - started
+            return result
+        stage = staging.begin(year_dir)
+        try:
+            staged = _run_staged(params, stage, only, workers, progress, publish, force)
+        except DataError:
+            staging.discard(stage)  # nothing in it but a copy of the last good outputs
+            raise
+        staging.commit(stage, year_dir)
+    result = RunResult(
+        params.financial_year,
+        year_dir,
+        executed=[year_dir / "notebooks" / p.name for p in staged.executed],
+        site=year_dir / "site" if staged.site is not None else None,
+    )
+    if publish:
+        from .publish import publish_index
+
+        publish_index(out)
+    result.seconds = time.perf_counter() - started
+    log.info("%s: outputs in place in %s", params.financial_year, year_dir)
+    return result
+
+
+def _up_to_date(params: Params, year_dir: Path, publish: bool) -> bool:
+    """Whether the last good run of the year was made from exactly these inputs."""
+    from . import cache
+
+    inputs = cache.Inputs.of(params)
+    ykey = cache.year_key(params, inputs)
+    manifest = cache.read_manifest(year_dir)
+    if (
+        manifest.get("year") != ykey
+        or not cache.context_path(year_dir).is_file()
+        or not (year_dir / "figures.json").is_file()
+    ):
+        return False
+    keys = {s.slug: cache.section_key(s, params, inputs) for s in SECTIONS}
+    if cache.stale_sections(list(SECTIONS), keys, manifest, year_dir / "notebooks"):
+        return False
+    site_key = cache._sha(ykey.encode(), *(keys[s.slug].encode() for s in SECTIONS))
+    site_ok = manifest.get("site") == site_key and (year_dir / "site" / "index.html").is_file()
+    return site_ok or not publish
+
+
+def _run_staged(
+    params: Params,
+    year_dir: Path,
+    only: list[str] | None,
+    workers: int | None,
+    progress: bool,
+    publish: bool,
+    force: bool,
+) -> RunResult:
+    """The run itself, in ``year_dir`` (the staging copy of the year's outputs)."""
+    from . import cache
+
     nb_dir = year_dir / "notebooks"
     inputs = cache.Inputs.of(params)
     ykey = cache.year_key(params, inputs)
@@ -247,16 +316,6 @@ def run_year(
     chosen = select_sections(only)
     to_run = chosen if (only or force) else cache.stale_sections(chosen, keys, manifest, nb_dir)
     site_key = cache._sha(ykey.encode(), *(keys[s.slug].encode() for s in SECTIONS))
-    site_ok = manifest.get("site") == site_key and (year_dir / "site" / "index.html").is_file()
-    if not to_run and (site_ok or not publish):
-        result.nothing_changed = True
-        result.seconds = time.perf_counter() - started
-        log.info(
-            "nothing changed since the last run of %s: no section re-executed, site as it was",
-            params.financial_year,
-        )
-        return result
-
     manifest["year"] = ykey
     manifest.pop("site", None)
     try:
@@ -265,7 +324,7 @@ def run_year(
         else:
             log.info("every section is up to date; republishing")
     finally:
-        # Sections that succeeded are not redone next time, even if another one failed.
+        # The staging folder of a failed run keeps what succeeded, for inspection.
         for path in result.executed:
             s = next(x for x in SECTIONS if x.notebook == path.name)
             cache.record(manifest, s, keys[s.slug], nb_dir)
@@ -274,16 +333,13 @@ def run_year(
                 manifest.get("sections", {}).pop(s.slug, None)
         cache.write_manifest(year_dir, manifest)
     gather_redactions(year_dir)
-    result.seconds = time.perf_counter() - started
     if publish:
-        from .publish import publish_index, publish_year
+        from .publish import publish_year
 
-        result.site = publish_year(params.financial_year, out)
-        publish_index(out)
+        result.site = publish_year(params.financial_year, year_dir=year_dir)
         if not cache.stale_sections(list(SECTIONS), keys, manifest, nb_dir):
             manifest["site"] = site_key
             cache.write_manifest(year_dir, manifest)
-    result.seconds = time.perf_counter() - started
     return result
 
 
