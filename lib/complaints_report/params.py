@@ -66,6 +66,9 @@ class Params(_Strict):
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
     targets: Targets = Field(default_factory=Targets)
     theme_map: dict[str, str] = Field(default_factory=dict)
+    # The council's theme categories (after theme_map); any other theme gets a data-quality
+    # note in the report. Empty: no theme is called unknown.
+    themes: list[str] = Field(default_factory=list)
     report: ReportInfo = Field(default_factory=ReportInfo)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     # The analyst's own words for each section, keyed by section slug (see sections.py).

@@ -13,6 +13,7 @@ from . import __version__, paths
 from .figures import compute_figures, prepare
 from .files import write_json_atomic
 from .params import Params, load_params
+from .quality import log_notes, quality_notes
 from .reading import load_dataset
 from .sections import SECTIONS, Section, find
 
@@ -299,6 +300,7 @@ def _run_staged(
     else:
         ds = load_dataset(params.data_dir, params.columns)
         prep = prepare(ds, params)
+        log_notes(quality_notes(prep, params.fy), params.financial_year)
         figures = compute_figures(prep, params.fy)
         nb_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(year_dir / "figures.json", figures)
