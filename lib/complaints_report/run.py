@@ -375,16 +375,22 @@ def _execute_sections(params, sections, year_dir, workers, progress, result) -> 
             pool.submit(_execute, s, str(s.path), str(nb_dir / s.notebook), parameters): s
             for s in sections
         }
-        for fut in as_completed(futures):
-            s = futures[fut]
-            slug, error, cell = fut.result()
-            if error:
-                failures.append(SectionFailure(s, cell, error, nb_dir / s.notebook))
-                log.error("section %02d %s: failed", s.number, slug)
-            else:
-                result.executed.append(nb_dir / s.notebook)
-                log.info("section %02d %s: done", s.number, slug)
-            bar.update()
+        try:
+            for fut in as_completed(futures):
+                s = futures[fut]
+                slug, error, cell = fut.result()
+                if error:
+                    failures.append(SectionFailure(s, cell, error, nb_dir / s.notebook))
+                    log.error("section %02d %s: failed", s.number, slug)
+                else:
+                    result.executed.append(nb_dir / s.notebook)
+                    log.info("section %02d %s: done", s.number, slug)
+                bar.update()
+        except KeyboardInterrupt:
+            # Ctrl+C: start no more sections; the pool waits only for those already running.
+            log.warning("interrupted: waiting for the running section(s) to stop")
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     if failures:
         failures.sort(key=lambda f: f.section.number)
         raise RunFailed(failures)

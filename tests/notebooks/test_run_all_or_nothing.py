@@ -134,7 +134,7 @@ def test_ctrl_c_stops_the_run_cleanly_and_changes_nothing(last_good, tmp_path):
     year = last_good / "2023-24"
     before = _fingerprint(year)
     log = tmp_path / "run.log"
-    proc = _start_run(last_good, log, "--workers", "1", "--only", "01", "02", "03")
+    proc = _start_run(last_good, log, "--workers", "1", "--only", "01", "02", "03", "04", "05")
     try:
         _wait_for(lambda: ": done" in log.read_text(encoding="utf-8"), 120, "a finished section")
         proc.send_signal(signal.SIGINT)  # the main process only, as Ctrl+C in a terminal
@@ -145,6 +145,12 @@ def test_ctrl_c_stops_the_run_cleanly_and_changes_nothing(last_good, tmp_path):
     err = log.read_text(encoding="utf-8")
     assert code == 130, err
     assert "was interrupted: the last good outputs are as they were" in err
+    # Sections still queued when Ctrl+C came never start: the staged copy of 05 is the old one.
+    staged = last_good / ".runs" / "2023-24" / "notebooks" / "05-statutory-overview.ipynb"
+    assert (
+        hashlib.sha256(staged.read_bytes()).hexdigest()
+        == before["notebooks/05-statutory-overview.ipynb"]
+    )
     assert "Traceback" not in err
     assert _fingerprint(year) == before
 
