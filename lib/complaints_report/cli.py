@@ -30,7 +30,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     data_dir = paths.resolve(args.data_dir)
     columns = load_params(args.year).columns if args.year else _default_columns()
     if not data_dir.is_dir():
-        print(f"{data_dir}: no such data set folder", file=sys.stderr)
+        print(
+            f"{data_dir}: no such data set folder; check the DATA_DIR given to validate",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     problems = validate_dataset(data_dir, columns)
     if problems:
@@ -45,12 +48,54 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _default_columns() -> dict[str, dict[str, str]]:
+    """The column map of ``params/defaults.yml`` (none if there is no such file)."""
     import yaml
+
+    from .params import ParamsError
 
     defaults = paths.PARAMS_DIR / "defaults.yml"
     if not defaults.is_file():
         return {}
-    return (yaml.safe_load(defaults.read_text(encoding="utf-8")) or {}).get("columns") or {}
+    try:
+        settings = yaml.safe_load(defaults.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ParamsError(f"{defaults}: cannot be read as YAML ({exc})") from exc
+    columns = settings.get("columns") if isinstance(settings, dict) else None
+    if columns is not None and not isinstance(columns, dict):
+        raise ParamsError(
+            f"{defaults}: 'columns' must map tables to headings (see params/README.md)"
+        )
+    return columns or {}
+
+
+def _shown_path(path) -> str:
+    """A path as the user would type it: relative to the repository when inside it."""
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
+
+
+def _no_data_folder(params, given: str | None) -> str:
+    """Why there is no data set to read, and where to fix it: the --data given, or the params
+    file whose ``data:`` names the folder."""
+    from .params import year_params_path
+
+    data_dir = params.data_dir
+    if given is not None:
+        return f"{data_dir}: no such data set folder; check the --data path"
+    year_file = year_params_path(params.financial_year)
+    source = paths.PARAMS_DIR / "defaults.yml"
+    if year_file.is_file():
+        import yaml
+
+        try:
+            year = yaml.safe_load(year_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            year = None
+        if isinstance(year, dict) and "data" in year:
+            source = year_file
+    advice = f"Fix 'data' in {_shown_path(source)} (it says {params.data!r})"
+    if source != year_file:
+        advice += f", or set 'data' in {_shown_path(year_file)} for {params.financial_year} alone"
+    return f"{data_dir}: no such data set folder. {advice}, or pass --data DIR."
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
@@ -76,10 +121,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         len(params.theme_map),
     )
     if not data_dir.is_dir():
-        print(
-            f"{data_dir}: no such data set folder (set 'data' in params or pass --data)",
-            file=sys.stderr,
-        )
+        print(_no_data_folder(params, args.data), file=sys.stderr)
         return EXIT_DATA
     try:
         ds = load_dataset(data_dir, params.columns)

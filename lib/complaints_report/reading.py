@@ -8,7 +8,8 @@ import io
 import logging
 import math
 import zipfile
-from collections.abc import Mapping
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -51,6 +52,8 @@ ColumnMap = Mapping[str, Mapping[str, str]]
 
 #: Longest value quoted in a problem message; the rest is elided so each problem stays one line.
 _MAX_SHOWN = 60
+#: Most headings a missing-column problem lists (a junk file can have thousands).
+_MAX_HEADINGS_SHOWN = 30
 
 
 @dataclass(frozen=True)
@@ -273,16 +276,26 @@ def normalise_table(raw: RawTable) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- reading files
 
+_OLE = b"\xd0\xcf\x11\xe0"
+_ZIP = b"PK\x03\x04"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "a PNG image"),
     (b"%PDF", "a PDF document"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
-    (b"PK\x03\x04", "a zip file such as an Excel .xlsx workbook"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Office file such as an Excel .xls workbook"),
+    (_ZIP, "a zip file such as an Excel .xlsx workbook"),
+    (_OLE, "an old-style Office file such as an Excel .xls workbook"),
 )
 _NOT_CSV_EXPECTED = "a CSV file (comma-separated text) or an .xlsx workbook"
 _UTF8_ADVICE = 'a CSV file in UTF-8: re-export it from Excel as "CSV UTF-8 (Comma delimited)"'
+_XLSX_EXPECTED = (
+    'an Excel .xlsx workbook: open it in Excel and save it as "Excel Workbook (*.xlsx)"'
+)
+_CUT_OFF = "it looks cut off, as when a download or copy stops part way"
+
+#: How many rows from the top are searched for the headings, for exports that put a title
+#: (the council's name, the report's dates) in the rows above them.
+HEADER_SEARCH_ROWS = 10
 
 
 def _column_letter(position: int) -> str:
@@ -305,16 +318,50 @@ def _looks_utf16(data: bytes) -> bool:
     )
 
 
+def _office_kind(data: bytes) -> str:
+    """What an OLE compound file (bytes D0 CF 11 E0…) holds, read with olefile.
+
+    ``"encrypted"``: a password-protected .xlsx (Office keeps the encrypted workbook in an
+    ``EncryptedPackage`` stream); ``"xls"``: an old-style workbook; ``"other"``: anything else,
+    including a compound file too damaged to read.
+    """
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if ole.exists("EncryptedPackage"):
+                return "encrypted"
+            if ole.exists("Workbook") or ole.exists("Book"):
+                return "xls"
+    except Exception as exc:  # a damaged compound file is just one we can say no more about
+        logger.debug("not a readable OLE compound file: %s", exc)
+    return "other"
+
+
+def _password_problem(name: str) -> Problem:
+    return Problem(
+        name,
+        None,
+        None,
+        None,
+        "a workbook that opens without a password",
+        issue="the workbook is password-protected: remove the password "
+        "(File > Info > Protect Workbook) and save it again",
+    )
+
+
 def _decode_csv(data: bytes, name: str) -> tuple[str | None, Problem | None]:
     """Decode CSV bytes (UTF-8 with or without BOM, else Windows-1252), or say why not."""
     if _looks_utf16(data):
         return None, Problem(
             name, None, None, None, _UTF8_ADVICE, issue="the file is UTF-16 text, not UTF-8"
         )
+    if data.startswith(_OLE) and _office_kind(data) == "encrypted":
+        return None, _password_problem(name)
     for magic, what in _MAGIC:
         if data.startswith(magic):
             hint = ""
-            if magic == b"PK\x03\x04":
+            if magic == _ZIP:
                 hint = f" (if it is a workbook, name it {Path(name).stem}.xlsx)"
             return None, Problem(
                 name,
@@ -352,55 +399,173 @@ def _decode_csv(data: bytes, name: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
-# A reader gives the cells of a file as text (row 1 first), how many cells each row of a CSV
-# had (to spot unquoted commas; None for a workbook), or the problem that stopped it.
-Cells = tuple[pd.DataFrame | None, pd.Series | None, Problem | None]
+#: The most columns a worksheet has (Excel's XFD): a CSV row with more cells is not a table.
+MAX_COLUMNS = 16_384
 
 
-def _read_csv_cells(path: Path) -> Cells:
+def _too_wide_problem(name: str, row: int, cells: int) -> Problem:
+    return Problem(
+        name,
+        row,
+        None,
+        None,
+        _NOT_CSV_EXPECTED,
+        issue=f"the row has {cells:,} cells, more than the {MAX_COLUMNS:,} columns a spreadsheet "
+        "can hold: the file is not a table of records",
+    )
+
+
+#: Given the first rows of a file (at most :data:`HEADER_SEARCH_ROWS`), the position of its
+#: heading row, or None when none of them holds a heading of the table.
+HeaderFinder = Callable[[Sequence[Sequence[object]]], int | None]
+
+
+@dataclass
+class _Cells:
+    """A file's cells as text, or the problem that stopped it being read.
+
+    ``frame`` holds the rows read, row 1 first, so that position + 1 is the row a spreadsheet
+    shows. ``header`` is the position of the heading row (None: no row near the top holds a
+    heading of the table, and a CSV's rows after the first few are left unread). ``lengths``
+    (CSV only) is how many cells each row had, and ``ends_with_break`` whether the text ends
+    with a line break: together they spot unquoted commas and a file cut off mid-row.
+    """
+
+    frame: pd.DataFrame | None = None
+    header: int | None = 0
+    lengths: pd.Series | None = None
+    ends_with_break: bool = True
+    problem: Problem | None = None
+
+
+def _header_position(
+    rows: Sequence[Sequence[object]], spec: TableSpec, column_map: Mapping[str, str]
+) -> int | None:
+    """Where a table's headings are: the first row with all its required columns; else the row
+    with most of its columns (the first such); None if no row holds any of them."""
+    mapped = {heading_key(theirs): ours for theirs, ours in column_map.items()}
+    known, required = set(spec.column_names), set(spec.required_columns)
+    counts = []
+    for position, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns = {mapped.get(heading_key(c), heading_key(c)) for c in row} & known
+        if required <= columns:
+            return position
+        counts.append(len(columns))
+    best = max(counts, default=0)
+    return counts.index(best) if best else None
+
+
+def _csv_rows(
+    text: str, name: str, find_header: HeaderFinder
+) -> tuple[list[list[str]], int | None, Problem | None]:
+    """Parse CSV text into rows, finding the heading row; stop early if there is none.
+
+    Read strictly first, which catches a file ending inside a quoted value (a download cut
+    off mid-value); a stray quote inside a value is read leniently, as Excel reads it.
+    """
+    for strict in (True, False):
+        rows: list[list[str]] = []
+        header: int | None = 0
+        reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
+        try:
+            # The first rows one by one, to find the headings (or give up on a file without
+            # any), then the rest at the csv module's own speed.
+            for row in reader:
+                rows.append(row)
+                if len(row) > MAX_COLUMNS:
+                    return rows, None, _too_wide_problem(name, len(rows), len(row))
+                if len(rows) == HEADER_SEARCH_ROWS:
+                    header = find_header(rows)
+                    if header is None:
+                        return rows, None, None
+                    rows.extend(reader)
+        except csv.Error as exc:
+            row = len(rows) + 1
+            if "unexpected end of data" in str(exc):
+                return (
+                    rows,
+                    None,
+                    Problem(
+                        name,
+                        row,
+                        None,
+                        None,
+                        "a complete CSV file: download or export it again (or, if a value in "
+                        'this row holds a double quote, close it or double it as "")',
+                        issue=f"the file ends inside a quoted value that opens in this row: "
+                        f"{_CUT_OFF}",
+                    ),
+                )
+            if "field larger than field limit" in str(exc):
+                return (
+                    rows,
+                    None,
+                    Problem(
+                        name,
+                        row,
+                        None,
+                        None,
+                        "every value that opens with a double quote to close with one (a "
+                        'double quote inside a value is doubled: "")',
+                        issue=f"a value in this row runs on for more than "
+                        f"{csv.field_size_limit():,} characters: a double quote that opens it "
+                        "is never closed",
+                    ),
+                )
+            if strict:
+                continue
+            return (
+                rows,
+                None,
+                Problem(
+                    name,
+                    row,
+                    None,
+                    None,
+                    _NOT_CSV_EXPECTED,
+                    issue=f"the file could not be read as CSV from this row on ({exc})",
+                ),
+            )
+        if len(rows) <= HEADER_SEARCH_ROWS:
+            header = find_header(rows)
+        widest = max(map(len, rows), default=0)
+        if widest > MAX_COLUMNS:
+            wide = next(n for n, row in enumerate(rows) if len(row) > MAX_COLUMNS)
+            return rows, None, _too_wide_problem(name, wide + 1, len(rows[wide]))
+        return rows, header, None
+    raise AssertionError("unreachable: the lenient reading returns")
+
+
+def _read_csv_cells(path: Path, find_header: HeaderFinder) -> _Cells:
     name = path.name
     data = path.read_bytes()
     if not data:
-        return None, None, _empty_problem(name)
+        return _Cells(problem=_empty_problem(name))
     text, problem = _decode_csv(data, name)
     if problem is not None or text is None:
-        return None, None, problem
+        return _Cells(problem=problem)
     if not text.strip():
-        return None, None, _empty_problem(name)
+        return _Cells(problem=_empty_problem(name))
     if text.lstrip()[:1] == "<":
-        return (
-            None,
-            None,
-            Problem(
+        return _Cells(
+            problem=Problem(
                 name,
                 None,
                 None,
                 None,
                 _NOT_CSV_EXPECTED,
                 issue="the file is not CSV text; it looks like HTML or XML",
-            ),
+            )
         )
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        return (
-            None,
-            None,
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                _NOT_CSV_EXPECTED,
-                issue=f"the file could not be read as CSV ({exc})",
-            ),
-        )
+    rows, header, problem = _csv_rows(text, name, find_header)
+    if problem is not None:
+        return _Cells(problem=problem)
     lengths = pd.Series([len(r) for r in rows], dtype="int64")
     width = int(lengths.max())
     # Rows keep their position even when blank, so that index + 1 is the row a spreadsheet
     # shows; short rows are padded because pandas will not pad ragged rows for us.
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
-    return cells, lengths, None
+    return _Cells(cells, header, lengths, text.endswith(("\n", "\r")))
 
 
 def _cell_text(value: object) -> str:
@@ -418,61 +583,102 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx_cells(path: Path) -> Cells:
+def _not_a_workbook(data: bytes, name: str) -> Problem:
+    """Why a file named .xlsx that is not a zip is not a workbook, and what to do about it."""
+    expected = _XLSX_EXPECTED
+    if data.startswith(_OLE):
+        kind = _office_kind(data)
+        if kind == "encrypted":
+            return _password_problem(name)
+        what = (
+            "an old-style .xls workbook"
+            if kind == "xls"
+            else "an old-style Office file such as an Excel .xls workbook"
+        )
+    else:
+        what = next((w for magic, w in _MAGIC if data.startswith(magic)), None)
+        if what is None:
+            text, _ = _decode_csv(data, name)
+            if text is None:
+                what = "binary data"
+            elif text.lstrip()[:1] == "<":
+                what = "a web page (HTML) or XML"
+            else:
+                what = "CSV or other text"
+                expected = f"an Excel .xlsx workbook; if it is CSV, name it {Path(name).stem}.csv"
+    return Problem(
+        name,
+        None,
+        None,
+        None,
+        expected,
+        issue=f"the file is not an .xlsx workbook: it looks like {what}",
+    )
+
+
+def _unreadable_workbook(name: str, exc: Exception) -> Problem:
+    """A zip named .xlsx that openpyxl cannot read, said in words."""
+    if isinstance(exc, (zipfile.BadZipFile, EOFError, zlib.error)):
+        return Problem(
+            name,
+            None,
+            None,
+            None,
+            "a complete .xlsx workbook: download or export it again",
+            issue=f"the workbook could not be read: the file is damaged or incomplete; {_CUT_OFF}",
+        )
+    if isinstance(exc, KeyError):
+        return Problem(
+            name,
+            None,
+            None,
+            None,
+            _XLSX_EXPECTED,
+            issue="the workbook could not be read: it is a zip archive, not an Excel workbook",
+        )
+    detail = f"{type(exc).__name__}: {exc}"
+    if len(detail) > 100:
+        detail = detail[:99] + "…"
+    return Problem(
+        name,
+        None,
+        None,
+        None,
+        "an Excel .xlsx workbook: open it in Excel and save it again",
+        issue=f"the workbook could not be read ({detail})",
+    )
+
+
+def _read_xlsx_cells(path: Path, find_header: HeaderFinder) -> _Cells:
     name = path.name
     data = path.read_bytes()
     if not data:
-        return None, None, _empty_problem(name)
-    if not data.startswith(b"PK\x03\x04"):
-        what = (
-            "an old-style .xls workbook"
-            if data.startswith(b"\xd0\xcf\x11\xe0")
-            else "something else"
-        )
-        return (
-            None,
-            None,
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                "an Excel .xlsx workbook (or a CSV file named .csv)",
-                issue=f"the file is not an .xlsx workbook: it looks like {what}",
-            ),
-        )
+        return _Cells(problem=_empty_problem(name))
+    if not data.startswith(_ZIP):
+        return _Cells(problem=_not_a_workbook(data, name))
     try:
-        sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        return (
-            None,
-            None,
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                "an Excel .xlsx workbook",
-                issue=f"the workbook could not be read ({type(exc).__name__}: {exc})",
-            ),
+        sheet = pd.read_excel(
+            io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl"
         )
+    except Exception as exc:  # whatever a damaged workbook raises is a problem with the file
+        logger.debug("%s could not be read", name, exc_info=True)
+        return _Cells(problem=_unreadable_workbook(name, exc))
     if sheet.empty:
-        return (
-            None,
-            None,
-            Problem(
+        return _Cells(
+            problem=Problem(
                 name,
                 None,
                 None,
                 None,
-                "the column headings in row 1 of the first sheet",
-                issue="the first sheet is empty",
-            ),
+                "the records on the first sheet, under a row of column headings: "
+                "move their sheet to the front",
+                issue="the first sheet is empty (only the first sheet is read)",
+            )
         )
     # Cell-by-cell conversion is unavoidable here: an object column mixes dates, numbers and text.
     cells = sheet.map(_cell_text)
     cells.columns = range(cells.shape[1])
-    return cells, None, None
+    return _Cells(cells, find_header(cells.iloc[:HEADER_SEARCH_ROWS].values.tolist()))
 
 
 def _empty_problem(name: str) -> Problem:
@@ -503,9 +709,16 @@ def _delimiter_problem(
 
 
 def _match_headings(
-    headings: list[str], spec: TableSpec, column_map: Mapping[str, str], name: str
+    headings: list[str],
+    spec: TableSpec,
+    column_map: Mapping[str, str],
+    name: str,
+    row: int = 1,
 ) -> tuple[dict[str, int], list[Problem]]:
-    """Which position holds each contract column, after the params column map."""
+    """Which position holds each contract column, after the params column map.
+
+    ``row`` is the spreadsheet row of the headings, for problems with them.
+    """
     mapped = {heading_key(theirs): ours for theirs, ours in column_map.items()}
     known = set(spec.column_names)
     found: dict[str, int] = {}
@@ -523,7 +736,7 @@ def _match_headings(
             problems.append(
                 Problem(
                     name,
-                    1,
+                    row,
                     target,
                     heading,
                     "one column per field: delete or rename one of them "
@@ -538,15 +751,17 @@ def _match_headings(
 
 
 def _missing_problems(
-    headings: list[str], spec: TableSpec, found: Mapping[str, int], name: str
+    headings: list[str], spec: TableSpec, found: Mapping[str, int], name: str, row: int = 1
 ) -> list[Problem]:
     shown = [h for h in headings if h.strip()]
-    listing = ", ".join(_show(h) for h in shown) if shown else "none"
+    listing = ", ".join(_show(h) for h in shown[:_MAX_HEADINGS_SHOWN]) if shown else "none"
+    if len(shown) > _MAX_HEADINGS_SHOWN:
+        listing += f" and {len(shown) - _MAX_HEADINGS_SHOWN:,} more"
     problems = []
     for column in spec.required_columns:
         if column in found:
             continue
-        expected = f"a column headed {column} (headings found in row 1: {listing}"
+        expected = f"a column headed {column} (headings found in row {row}: {listing}"
         unused = {heading_key(h): h for h in shown if heading_key(h) not in found}
         close = difflib.get_close_matches(column, list(unused), n=1, cutoff=0.6)
         if close:
@@ -560,35 +775,56 @@ def _missing_problems(
 def _read_table(path: Path, spec: TableSpec, column_map: Mapping[str, str]) -> RawTable:
     name = path.name
     empty = pd.DataFrame(index=pd.Index([], dtype="int64", name="source_row"))
-    reader = _read_xlsx_cells if path.suffix.lower() == ".xlsx" else _read_csv_cells
+    is_csv = path.suffix.lower() == ".csv"
+    reader = _read_csv_cells if is_csv else _read_xlsx_cells
+
+    def find_header(rows: Sequence[Sequence[object]]) -> int | None:
+        return _header_position(rows, spec, column_map)
+
     try:
-        cells, lengths, problem = reader(path)
+        got = reader(path, find_header)
     except OSError as exc:
-        cells, lengths, problem = (
-            None,
-            None,
-            Problem(
+        got = _Cells(
+            problem=Problem(
                 name,
                 None,
                 None,
                 None,
                 "a readable file",
                 issue=f"the file could not be opened ({exc})",
-            ),
+            )
         )
-    if problem is not None or cells is None:
-        return RawTable(spec, path, empty, readable=False, problems=[problem] if problem else [])
+    if got.problem is not None or got.frame is None:
+        return RawTable(
+            spec, path, empty, readable=False, problems=[got.problem] if got.problem else []
+        )
 
-    headings = [str(h) for h in cells.iloc[0].tolist()]
-    found, problems = _match_headings(headings, spec, column_map, name)
+    cells = got.frame
+    header = got.header or 0
+    headings = [str(h) for h in cells.iloc[header].tolist()]
+    found, problems = _match_headings(headings, spec, column_map, name, header + 1)
     missing = [c for c in spec.required_columns if c not in found]
-    if missing and path.suffix.lower() == ".csv":
+    if missing and is_csv and header == 0:
         delimiter_problem = _delimiter_problem(name, headings, spec, column_map)
         if delimiter_problem is not None:
             return RawTable(spec, path, empty, readable=False, problems=[delimiter_problem])
-    problems += _missing_problems(headings, spec, found, name)
+    problems += _missing_problems(headings, spec, found, name, header + 1)
+    if got.header is None:
+        # No heading of the table near the top: not this table (or not a table at all), and
+        # not worth reading further.
+        return RawTable(spec, path, empty, readable=False, problems=problems)
+    if header:
+        logger.info(
+            "%s: the headings are in row %d; the row(s) above them are taken as titles",
+            name,
+            header + 1,
+        )
+    if got.lengths is not None:
+        cut_off = _cut_off_problem(got.lengths, header, got.ends_with_break, name)
+        if cut_off is not None:
+            return RawTable(spec, path, empty, readable=False, problems=[cut_off])
 
-    body = cells.iloc[1:]
+    body = cells.iloc[header + 1 :]
     # A row with no value in any cell is padding (trailing blank rows in a sheet), not a record.
     keep = body.astype(str).apply(lambda col: col.str.strip().ne("")).any(axis=1)
     frame = body.loc[keep, list(found.values())].copy()
@@ -596,16 +832,41 @@ def _read_table(path: Path, spec: TableSpec, column_map: Mapping[str, str]) -> R
     frame.index = pd.Index(body.index[keep] + 1, dtype="int64", name="source_row")
     frame = frame.astype(str)
 
-    if lengths is not None:
-        problems += _ragged_problems(cells, lengths, name)
+    if got.lengths is not None:
+        problems += _ragged_problems(cells, got.lengths, header, name)
     logger.info("Read %s: %d rows, columns %s", path, len(frame), ", ".join(found) or "none")
     return RawTable(spec, path, frame, readable=True, problems=problems)
 
 
-def _ragged_problems(cells: pd.DataFrame, lengths: pd.Series, name: str) -> list[Problem]:
-    """CSV rows with values beyond the header's last column: usually an unquoted comma."""
-    width = int(lengths.iloc[0])
-    beyond = cells.iloc[1:, width:]
+def _cut_off_problem(
+    lengths: pd.Series, header: int, ends_with_break: bool, name: str
+) -> Problem | None:
+    """A CSV whose last row is short and not ended by a line break, though every other row is
+    whole: a download or copy that stopped mid-row."""
+    if ends_with_break or len(lengths) < header + 3:
+        return None
+    width, last = int(lengths.iloc[header]), int(lengths.iloc[-1])
+    others = lengths.iloc[header + 1 : -1]
+    others = others[others > 0]  # blank lines
+    if not 0 < last < width or others.empty or bool((others < width).any()):
+        return None
+    return Problem(
+        name,
+        len(lengths),
+        None,
+        None,
+        "a complete CSV file: download or export it again",
+        issue=f"the last row stops after {last} of its {width} cells, with no line break at "
+        f"the end of the file: {_CUT_OFF}",
+    )
+
+
+def _ragged_problems(
+    cells: pd.DataFrame, lengths: pd.Series, header: int, name: str
+) -> list[Problem]:
+    """CSV rows with values beyond the heading row's last column: usually an unquoted comma."""
+    width = int(lengths.iloc[header])
+    beyond = cells.iloc[header + 1 :, width:]
     if beyond.empty:
         return []
     bad = beyond.astype(str).apply(lambda col: col.str.strip().ne("")).any(axis=1)
@@ -616,7 +877,8 @@ def _ragged_problems(cells: pd.DataFrame, lengths: pd.Series, name: str) -> list
             None,
             None,
             "one cell per heading: a value holding a comma must be inside double quotes",
-            issue=f"the row has {int(lengths.iloc[position])} cells but row 1 has {width} headings",
+            issue=f"the row has {int(lengths.iloc[position])} cells but row {header + 1} has "
+            f"{width} headings",
         )
         for position in bad.index[bad]
     ]

@@ -168,3 +168,117 @@ def test_figures_writes_run_json_saying_what_it_was_made_from(repo_root, tmp_pat
     expected = hashlib.sha256((repo_root / "data/demo/complaints.csv").read_bytes()).hexdigest()
     assert complaints == {"file": "data/demo/complaints.csv", "sha256": expected}
     assert run["params"]["targets"]["stage1_working_days"] == 20
+
+
+# --- a params file naming a data folder that does not exist ----------------------------------
+
+
+@pytest.fixture
+def params_naming_a_missing_folder(tmp_path, monkeypatch) -> Path:
+    """A params folder whose 2023-24.yml says ``data:`` a folder that is not there.
+
+    ``COMPLAINTS_REPORT_PARAMS`` is read when the suite is imported, so the in-process commands
+    are pointed at it through ``paths.PARAMS_DIR`` (the environment too, for anything started
+    from here).
+    """
+    from complaints_report import paths
+
+    pdir = tmp_path / "params"
+    pdir.mkdir()
+    (pdir / "defaults.yml").write_text("council: Test Council\ndata: data/demo\n", encoding="utf-8")
+    missing = tmp_path / "exports" / "2023-24"
+    (pdir / "2023-24.yml").write_text(f"data: {missing}\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "PARAMS_DIR", pdir)
+    monkeypatch.setenv("COMPLAINTS_REPORT_PARAMS", str(pdir))
+    return missing
+
+
+def _assert_names_the_missing_folder(err: str, missing: Path, out: Path) -> None:
+    assert str(missing) in err
+    assert "no such data set folder" in err
+    assert "Traceback" not in err
+    assert not out.exists() or not any(out.rglob("*")), sorted(out.rglob("*"))
+
+
+def test_figures_when_params_name_a_missing_data_folder(
+    params_naming_a_missing_folder, tmp_path, capsys
+):
+    missing, out = params_naming_a_missing_folder, tmp_path / "out"
+    assert main(["figures", "2023-24", "--out", str(out)]) == EXIT_DATA
+    captured = capsys.readouterr()
+    _assert_names_the_missing_folder(captured.err, missing, out)
+    assert f"Fix 'data' in {missing.parents[1] / 'params' / '2023-24.yml'}" in captured.err
+    assert "Traceback" not in captured.out
+
+
+def test_figures_when_defaults_name_a_missing_data_folder(tmp_path, monkeypatch, capsys):
+    from complaints_report import paths
+
+    pdir, missing, out = tmp_path / "params", tmp_path / "gone", tmp_path / "out"
+    pdir.mkdir()
+    (pdir / "defaults.yml").write_text(f"council: Test\ndata: {missing}\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "PARAMS_DIR", pdir)
+    assert main(["figures", "2023-24", "--out", str(out)]) == EXIT_DATA
+    err = capsys.readouterr().err
+    _assert_names_the_missing_folder(err, missing, out)
+    assert f"Fix 'data' in {pdir / 'defaults.yml'}" in err
+    assert f"or set 'data' in {pdir / '2023-24.yml'} for 2023-24 alone" in err
+
+
+def test_validate_with_the_params_of_a_year_and_a_missing_folder(
+    params_naming_a_missing_folder, tmp_path, capsys
+):
+    missing = params_naming_a_missing_folder
+    assert main(["validate", str(missing), "--year", "2023-24"]) == EXIT_DATA
+    captured = capsys.readouterr()
+    assert f"{missing}: no such data set folder" in captured.err
+    assert "Traceback" not in captured.err + captured.out
+    assert not missing.exists()
+
+
+def test_validate_with_unreadable_defaults_says_so_without_a_traceback(
+    tmp_path, monkeypatch, valid_data, capsys
+):
+    from complaints_report import paths
+
+    pdir = tmp_path / "params"
+    pdir.mkdir()
+    (pdir / "defaults.yml").write_text("columns: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "PARAMS_DIR", pdir)
+    assert main(["validate", str(valid_data)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "defaults.yml" in err and "Traceback" not in err
+
+
+def _run_missing(out: Path, capsys) -> tuple[int, str]:
+    code = main(["run", "2023-24", "--out", str(out), "--no-progress", "--no-publish"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    return code, captured.err
+
+
+def test_run_when_params_name_a_missing_data_folder(
+    params_naming_a_missing_folder, tmp_path, capsys
+):
+    missing, out = params_naming_a_missing_folder, tmp_path / "out"
+    code, err = _run_missing(out, capsys)
+    assert code == EXIT_DATA
+    assert str(missing) in err and "nothing was written" in err
+    # No output, only (for now) the year's lock file: see the test below.
+    written = [p for p in out.rglob("*") if p.is_file() and p.suffix != ".lock"]
+    assert written == []
+
+
+@pytest.mark.xfail(
+    reason="`run` (cmd_run / run_year, not changed here) takes the year's lock in the output "
+    "folder before it finds the data folder missing, and does not say which params file to fix",
+    strict=False,
+)
+def test_run_when_params_name_a_missing_data_folder_writes_nothing_and_says_where_to_fix(
+    params_naming_a_missing_folder, tmp_path, capsys
+):
+    missing, out = params_naming_a_missing_folder, tmp_path / "out"
+    code, err = _run_missing(out, capsys)
+    assert code == EXIT_DATA
+    _assert_names_the_missing_folder(err, missing, out)
+    assert f"Fix 'data' in {missing.parents[1] / 'params' / '2023-24.yml'}" in err

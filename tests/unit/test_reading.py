@@ -434,3 +434,17 @@ def test_data_error_lists_every_problem(tmp_path: Path) -> None:
     assert lines[0] == f"3 problems in the data set {tmp_path}:"
     assert lines[1:] == [str(p) for p in err.problems]
     assert {p.file for p in err.problems} == {"complaints.csv", "compliments.csv"}
+
+
+@pytest.mark.parametrize(
+    ("case", "rows"), [("xlsx-header-on-row-3", [4, 5]), ("csv-title-rows", [5, 6])]
+)
+def test_title_rows_above_the_headings_are_skipped(case: str, rows: list[int]) -> None:
+    """Exports with the council's name and the period above the headings read as they are,
+    each record keeping the row the spreadsheet shows."""
+    folder = Path(__file__).resolve().parents[1] / "bad_inputs" / case
+    c = load_dataset(folder).complaints
+    assert c["source_row"].tolist() == rows
+    assert c["case_ref"].tolist() == ["COM/1", "COM/2"]
+    assert c["received_date"].tolist() == [pd.Timestamp("2023-04-03"), pd.Timestamp("2023-07-10")]
+    assert c["stage"].tolist() == ["Stage 1", "Informal"]

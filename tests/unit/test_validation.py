@@ -284,3 +284,179 @@ def test_cap_summary_does_not_repeat_a_value_hint(tmp_path: Path) -> None:
     problems = validate_dataset(tmp_path)
     assert "there is no month 13" in str(problems[0])
     assert "no month" not in str(problems[-1])
+
+
+# --- files that are not what they seem ------------------------------------------------------
+
+PASSWORD_SAYS = (
+    "the workbook is password-protected: remove the password (File > Info > Protect Workbook) "
+    "and save it again"
+)
+
+
+def encrypted_xlsx(rows: list[list[object]]) -> bytes:
+    """A workbook as Excel saves it with a password (msoffcrypto-tool, the test extra)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(xlsx_bytes(rows))).encrypt("secret", out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["complaints_xlsx", "complaints_csv"])
+def test_password_protected_workbook_is_named_so(tmp_path: Path, name: str) -> None:
+    data = encrypted_xlsx([HEAD.strip().split(",")])
+    assert data.startswith(b"\xd0\xcf\x11\xe0")
+    write(tmp_path, **{"complaints_csv": None, name: data})
+    p = only(validate_dataset(tmp_path))
+    assert (p.row, p.column) == (None, None)
+    assert PASSWORD_SAYS in str(p)
+    assert ".xls workbook" not in str(p)
+
+
+def test_other_ole_file_named_xlsx_is_an_old_style_office_file(tmp_path: Path) -> None:
+    write(tmp_path, complaints_csv=None, complaints_xlsx=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest")
+    p = only(validate_dataset(tmp_path))
+    assert "it looks like an old-style Office file such as an Excel .xls workbook" in str(p)
+    assert 'save it as "Excel Workbook (*.xlsx)"' in str(p)
+
+
+def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("readme.txt", "not a workbook")
+    write(tmp_path, complaints_csv=None, complaints_xlsx=buffer.getvalue())
+    assert "it is a zip archive, not an Excel workbook" in str(only(validate_dataset(tmp_path)))
+
+
+def test_truncated_workbook_is_damaged_or_incomplete(tmp_path: Path) -> None:
+    whole = xlsx_bytes([HEAD.strip().split(",")])
+    write(tmp_path, complaints_csv=None, complaints_xlsx=whole[: len(whole) // 2])
+    p = only(validate_dataset(tmp_path))
+    assert "the file is damaged or incomplete" in str(p) and "download or export it again" in str(p)
+
+
+# --- headings below title rows ---------------------------------------------------------------
+
+TITLES: list[list[object]] = [["Wessex Council complaints"], ["1 April 2023 to 31 March 2024"]]
+ROW = [
+    "COM/1",
+    "Stage 1",
+    "03/04/2023",
+    "2023-04-20",
+    "Children's Services",
+    "Children's Social Care",
+]
+
+
+def test_headings_below_title_rows_are_found_and_rows_stay_the_sheets(tmp_path: Path) -> None:
+    bad = ["COM/2", "Stage 1", "31/02/2023", None, "Children's Services", "Children's Social Care"]
+    rows = [*TITLES, [None], HEAD.strip().split(","), ROW, [None] * 6, bad]
+    write(tmp_path, complaints_csv=None, complaints_xlsx=xlsx_bytes(rows))
+    p = only(validate_dataset(tmp_path))
+    assert (p.file, p.row, p.column, p.value) == (
+        "complaints.xlsx",
+        7,
+        "received_date",
+        "31/02/2023",
+    )
+    tables, _ = read_raw_tables(tmp_path)
+    assert tables["complaints"].frame.index.tolist() == [5, 7]
+
+
+def test_headings_below_title_rows_in_a_csv(tmp_path: Path) -> None:
+    text = (
+        "Wessex Council complaints,,,,,\n,,,,,\n" + COMPLAINTS + f"COM/2,Stage 9,03/04/2023,,{CS}\n"
+    )
+    p = only(validate_dataset(write(tmp_path, complaints_csv=text)))
+    assert (p.row, p.column, p.value) == (5, "stage", "Stage 9")
+
+
+def test_title_rows_and_a_missing_column_name_the_heading_row(tmp_path: Path) -> None:
+    headings = [h for h in HEAD.strip().split(",") if h != "received_date"]
+    write(tmp_path, complaints_csv=None, complaints_xlsx=xlsx_bytes([*TITLES, headings]))
+    p = only(validate_dataset(tmp_path))
+    assert p.column == "received_date"
+    assert "headings found in row 3: 'case_ref', 'stage'" in str(p)
+
+
+def test_headings_are_looked_for_in_the_first_ten_rows_only(tmp_path: Path) -> None:
+    rows = [["Wessex Council complaints"]] * 10 + [HEAD.strip().split(","), ROW]
+    write(tmp_path, complaints_csv=None, complaints_xlsx=xlsx_bytes(rows))
+    problems = validate_dataset(tmp_path)
+    assert {p.column for p in problems} == {
+        "case_ref",
+        "stage",
+        "received_date",
+        "directorate",
+        "service_area",
+    }
+    assert "headings found in row 1: 'Wessex Council complaints'" in str(problems[0])
+
+
+def test_a_complete_first_row_is_the_heading_row_even_if_a_later_one_looks_like_it(
+    tmp_path: Path,
+) -> None:
+    text = COMPLAINTS + "case_ref,stage,received_date,responded_date,directorate,service_area\n"
+    problems = validate_dataset(write(tmp_path, complaints_csv=text))
+    assert [(p.row, p.column) for p in problems] == [
+        (3, "stage"),
+        (3, "received_date"),
+        (3, "responded_date"),
+    ]
+
+
+def test_many_headings_are_listed_briefly(tmp_path: Path) -> None:
+    text = ",".join(f"column {n}" for n in range(200)) + "\n"
+    problems = validate_dataset(write(tmp_path, complaints_csv=text))
+    assert len(problems) == 5
+    assert "'column 29' and 170 more)" in str(problems[0])
+
+
+# --- files cut off, and quotes ----------------------------------------------------------------
+
+
+def test_file_ending_inside_quotes_is_cut_off(tmp_path: Path) -> None:
+    text = COMPLAINTS + f"COM/2,Stage 1,03/04/2023,,{CS.split(',')[0]},\"Children's"
+    p = only(validate_dataset(write(tmp_path, complaints_csv=text)))
+    assert (p.row, p.column) == (3, None)
+    assert "the file ends inside a quoted value that opens in this row" in str(p)
+
+
+def test_stray_quote_inside_a_value_is_read_as_excel_reads_it(tmp_path: Path) -> None:
+    text = HEAD.replace("\n", ",team\n") + f'COM/1,Stage 1,03/04/2023,,{CS},"North" East\n'
+    write(tmp_path, complaints_csv=text)
+    assert validate_dataset(tmp_path) == []
+    tables, _ = read_raw_tables(tmp_path)
+    assert tables["complaints"].frame["team"].tolist() == ["North East"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cut_off"),
+    [
+        (COMPLAINTS + "COM/2,Stage 1,03/04", True),
+        # a short last row ended by a line break was written so: its blanks are checked instead
+        (COMPLAINTS + "COM/2,Stage 1,03/04/2023\n", False),
+        # short rows all through: a hand-made file, not one cut off
+        (HEAD + "COM/1,Stage 1,03/04/2023\nCOM/2,Stage 1,03/04", False),
+        # a whole last row without a line break at the end is fine
+        (COMPLAINTS.rstrip("\n"), False),
+    ],
+)
+def test_file_cut_off_mid_row(tmp_path: Path, text: str, cut_off: bool) -> None:
+    problems = validate_dataset(write(tmp_path, complaints_csv=text))
+    says = [p for p in problems if "it looks cut off" in str(p)]
+    if cut_off:
+        assert [(p.row, p.column) for p in problems] == [(3, None)]
+        assert "the last row stops after 3 of its 6 cells" in str(says[0])
+    else:
+        assert says == []
+
+
+def test_a_row_wider_than_any_spreadsheet_is_not_a_table(tmp_path: Path) -> None:
+    text = COMPLAINTS + ",".join(["x"] * 20_000) + "\n"
+    p = only(validate_dataset(write(tmp_path, complaints_csv=text)))
+    assert (p.row, p.column) == (3, None)
+    assert "the row has 20,000 cells, more than the 16,384 columns" in str(p)
