@@ -157,11 +157,17 @@ def _print_problems(data_dir, problems) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .params import load_params
     from .publish import PublishError
     from .reading import DataError
     from .run import RunFailed, run_year
     from .staging import YearBusy
 
+    params = load_params(args.financial_year, overrides={"data": args.data})
+    if not params.data_dir.is_dir():  # before the run takes the year's lock or writes anything
+        print(_no_data_folder(params, args.data), file=sys.stderr)
+        print("Nothing was written; the last good outputs are as they were.", file=sys.stderr)
+        return EXIT_DATA
     try:
         result = run_year(
             args.financial_year,

@@ -213,10 +213,25 @@ def run_year(
     """
     from . import staging
     from .reading import DataError
+    from .validation import Problem
 
     started = time.perf_counter()
     params = load_params(financial_year, overrides={"data": data})
     log_start(params)
+    if not params.data_dir.is_dir():
+        raise DataError(
+            [
+                Problem(
+                    str(params.data_dir),
+                    None,
+                    None,
+                    None,
+                    "a data set folder (set 'data' in params, or pass data=)",
+                    issue="no such folder",
+                )
+            ],
+            params.data_dir,
+        )
     year_dir = paths.year_output_dir(params.financial_year, out)
     with staging.year_lock(year_dir):
         if not (only or force) and _up_to_date(params, year_dir, publish):

@@ -263,17 +263,10 @@ def test_run_when_params_name_a_missing_data_folder(
     missing, out = params_naming_a_missing_folder, tmp_path / "out"
     code, err = _run_missing(out, capsys)
     assert code == EXIT_DATA
-    assert str(missing) in err and "nothing was written" in err
-    # No output, only (for now) the year's lock file: see the test below.
-    written = [p for p in out.rglob("*") if p.is_file() and p.suffix != ".lock"]
-    assert written == []
+    assert str(missing) in err and "Nothing was written" in err
+    assert not out.exists(), "not even the year's lock may be taken"
 
 
-@pytest.mark.xfail(
-    reason="`run` (cmd_run / run_year, not changed here) takes the year's lock in the output "
-    "folder before it finds the data folder missing, and does not say which params file to fix",
-    strict=False,
-)
 def test_run_when_params_name_a_missing_data_folder_writes_nothing_and_says_where_to_fix(
     params_naming_a_missing_folder, tmp_path, capsys
 ):
@@ -282,3 +275,14 @@ def test_run_when_params_name_a_missing_data_folder_writes_nothing_and_says_wher
     assert code == EXIT_DATA
     _assert_names_the_missing_folder(err, missing, out)
     assert f"Fix 'data' in {missing.parents[1] / 'params' / '2023-24.yml'}" in err
+
+
+def test_run_year_refuses_a_missing_data_folder_before_touching_the_outputs(tmp_path):
+    from complaints_report.reading import DataError
+    from complaints_report.run import run_year
+
+    out = tmp_path / "out"
+    with pytest.raises(DataError) as caught:
+        run_year("2023-24", data=str(tmp_path / "nowhere"), out=str(out), progress=False)
+    assert "no such folder" in str(caught.value) and "nowhere" in str(caught.value)
+    assert not out.exists()
