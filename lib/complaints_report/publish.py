@@ -545,7 +545,7 @@ def publish_year(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    log.info("%s: site written to %s", params.financial_year, year_dir / "site")
+    log.info("%s: site built", params.financial_year)
     return year_dir / "site"
 
 
