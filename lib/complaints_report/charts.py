@@ -14,6 +14,8 @@ matplotlib.use("Agg")  # notebooks and the run draw off-screen; the publisher em
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from .tables import SUPPRESSED  # noqa: E402
+
 # Okabe–Ito, distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")  # a second cue, so meaning never rests on colour
@@ -68,10 +70,15 @@ def _finish(fig, name: str, alt: str, caption: str) -> Chart:
     return Chart(name, buf.getvalue(), alt, caption)
 
 
+def _hidden(v: object) -> bool:
+    """A value disclosure control hides (``[c]``): no bar or point is drawn for it."""
+    return isinstance(v, str) and v == SUPPRESSED
+
+
 def grouped_bars(
     name: str,
     categories: Sequence[str],
-    series: dict[str, Sequence[float]],
+    series: dict[str, Sequence[float | str | None]],
     *,
     title: str,
     ylabel: str,
@@ -80,7 +87,10 @@ def grouped_bars(
     percent: bool = False,
     horizontal: bool = False,
 ) -> Chart:
-    """Bars for each category, one colour and hatch per series, values labelled on the bars."""
+    """Bars for each category, one colour and hatch per series, values labelled on the bars.
+
+    A value hidden by disclosure control (``"[c]"``) gets no bar and the label ``[c]``.
+    """
     style()
     n = len(series)
     height = max(2.8, 0.35 * len(categories) * max(1, n) + 1) if horizontal else 3.4
@@ -89,7 +99,7 @@ def grouped_bars(
     positions = range(len(categories))
     for i, (label, values) in enumerate(series.items()):
         offs = [p - 0.4 + width * (i + 0.5) for p in positions]
-        vals = [0 if v is None else (100 * v if percent else v) for v in values]
+        vals = [0 if v is None or _hidden(v) else (100 * v if percent else v) for v in values]
         draw = ax.barh if horizontal else ax.bar
         bars = draw(
             offs,
@@ -102,7 +112,10 @@ def grouped_bars(
         )
         ax.bar_label(
             bars,
-            labels=[f"{v:.0f}%" if percent else f"{v:,.0f}" for v in vals],
+            labels=[
+                SUPPRESSED if _hidden(raw) else f"{v:.0f}%" if percent else f"{v:,.0f}"
+                for raw, v in zip(values, vals, strict=True)
+            ],
             padding=2,
             fontsize=8,
         )
@@ -122,7 +135,7 @@ def grouped_bars(
 def lines(
     name: str,
     x: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: dict[str, Sequence[float | str | None]],
     *,
     title: str,
     ylabel: str,
@@ -130,12 +143,15 @@ def lines(
     caption: str,
     percent: bool = False,
 ) -> Chart:
-    """One line per series with distinct markers, for trends over quarters or years."""
+    """One line per series with distinct markers, for trends over quarters or years.
+
+    A value hidden by disclosure control (``"[c]"``) is a gap in the line, marked ``[c]``.
+    """
     style()
     markers = ("o", "s", "^", "D", "v", "P")
     fig, ax = plt.subplots(figsize=(A4_TEXT_WIDTH_IN, 3.2))
     for i, (label, values) in enumerate(series.items()):
-        vals = [None if v is None else (100 * v if percent else v) for v in values]
+        vals = [None if v is None or _hidden(v) else (100 * v if percent else v) for v in values]
         ax.plot(
             list(x),
             vals,
@@ -144,6 +160,16 @@ def lines(
             label=label,
             linewidth=2,
         )
+        for xi, v in zip(x, values, strict=True):
+            if _hidden(v):
+                ax.annotate(
+                    SUPPRESSED,
+                    (xi, 0),
+                    xytext=(0, 4),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=8,
+                )
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     if percent:

@@ -12,7 +12,13 @@ As UK official statistics do it (the GSS ``[c]`` "confidential" shorthand):
 * **Shares**: a ``"percent"`` cell is hidden when the count it is taken from is hidden (see
   ``derived``); a share with no declared count is hidden when any count in its row is hidden.
 
-What it does not do (the caller's job): composite text cells such as ``"1/1"``, money columns
+:func:`protect` applies the structure a :class:`~complaints_report.tables.ReportTable` declares
+(its totals and derived shares, or :class:`~complaints_report.tables.CountBlock` blocks giving the
+counts behind shares, composite text cells such as ``"5 with 1 upheld"`` and complements such
+as "not upheld"), so that percent-only tables and text cells are protected by the same rules.
+
+What :func:`suppress` alone does not do (the caller's job, or :func:`protect`'s given count
+blocks): composite text cells such as ``"1/1"``, money columns
 (e.g. remedies paid on one complaint), shares whose denominator is a hidden count in another
 table, bounds attacks (a hidden cell narrowed to a range by non-negativity), and consistency
 across tables or years. Totals are taken to be the sum of the table's other count columns
@@ -32,10 +38,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .tables import _FORMATTERS, ReportTable, _is_missing
+from .tables import SUPPRESSED, ReportTable, _is_missing, _is_suppressed
 
-SUPPRESSED = "[c]"
-"""What a reader (and the CSV) sees in place of a hidden figure."""
+__all__ = ["EXPLANATION", "SUPPRESSED", "protect", "suppress", "hidden_count"]
 
 EXPLANATION = (
     "[c] = a number from 1 to {threshold} (or a figure that would reveal one) is not shown, "
@@ -47,34 +52,11 @@ Cell = tuple[int, str]  # (row position, column name)
 Relation = tuple[Cell, tuple[Cell, ...]]  # total cell, the cells it sums
 
 
-def _is_suppressed(x: Any) -> bool:
-    return isinstance(x, str) and x == SUPPRESSED
-
-
-class SuppressedTable(ReportTable):
-    """A ReportTable whose numeric columns may hold :data:`SUPPRESSED` in place of a value.
-
-    Readers and the CSV both see ``[c]`` for such cells, so the hidden value is never
-    published; every other cell is formatted and written exactly as by :class:`ReportTable`.
-    """
-
-    def display_frame(self) -> pd.DataFrame:
-        out = pd.DataFrame(
-            {
-                c: [
-                    SUPPRESSED if _is_suppressed(v) else _FORMATTERS[self._kind(c)](v)
-                    for v in self.frame[c]
-                ]
-                for c in self.frame.columns
-            },
-            columns=list(self.frame.columns),
-            dtype=object,
-        )
-        return out.reset_index(drop=True)
-
-    def _csv_value(self, value: Any, kind: str) -> str:
-        """A hidden cell is published as ``[c]``, never its value."""
-        return SUPPRESSED if _is_suppressed(value) else super()._csv_value(value, kind)
+def hidden_count(n: Any, threshold: int) -> bool:
+    """Whether a count is one disclosure control hides: 1 to ``threshold`` (0 = never)."""
+    if threshold <= 0 or n is None or _is_missing(n) or isinstance(n, bool):
+        return False
+    return 1 <= float(n) <= threshold
 
 
 def _relations(
@@ -124,10 +106,19 @@ def _determined(relations: list[Relation], hidden: set[Cell], known: set[Cell]) 
 
 
 def _protect(
-    relation: Relation, hidden: set[Cell], values: dict[Cell, float | None]
+    relation: Relation,
+    hidden: set[Cell],
+    values: dict[Cell, float | None],
+    prefer: frozenset[Cell] = frozenset(),
 ) -> Cell | None:
-    """The cell to hide so ``relation`` no longer gives a hidden cell away, or None."""
+    """The cell to hide so ``relation`` no longer gives a hidden cell away, or None.
+
+    The smallest non-zero part, unless the total is one of ``prefer`` (a total shown nowhere
+    else, whose parts are): then the total.
+    """
     total, parts = relation
+    if total in prefer and total not in hidden and values[total]:
+        return total
     candidates = [
         (values[p], n, p)
         for n, p in enumerate(parts)
@@ -139,6 +130,83 @@ def _protect(
     if total not in hidden and values[total] is not None and values[total] != 0:
         return total
     return None
+
+
+def _hidden_counts(
+    frame: pd.DataFrame,
+    counts: list[str],
+    threshold: int,
+    total_columns: Iterable[str],
+    total_rows: Iterable[str],
+    force: Iterable[Cell] = (),
+    prefer_rows: Iterable[str] = (),
+) -> set[Cell]:
+    """The count cells to hide: primary (1 to ``threshold``) and ``force`` (hidden elsewhere),
+    then secondary to a fixed point."""
+    total_col_names = set(total_columns)
+    total_row_names = {str(x) for x in total_rows}
+    total_cols = [c for c in counts if c in total_col_names]
+    part_cols = [c for c in counts if c not in total_col_names]
+    labels = [str(x) for x in frame.iloc[:, 0]]
+    total_row_pos = [i for i, lab in enumerate(labels) if lab in total_row_names]
+    part_row_pos = [i for i, lab in enumerate(labels) if lab not in total_row_names]
+
+    values: dict[Cell, float | None] = {}
+    for c in counts:
+        for i, v in enumerate(frame[c]):
+            values[(i, c)] = None if _is_missing(v) else float(v)
+    # A missing cell is treated as known: counting it as an unknown could hide nothing.
+    known = {cell for cell, v in values.items() if v is not None}
+
+    hidden: set[Cell] = {cell for cell in known if 1 <= values[cell] <= threshold}  # type: ignore[operator]
+    hidden |= {cell for cell in force if cell in known}
+    relations = _relations(len(frame), part_row_pos, total_row_pos, part_cols, total_cols)
+    prefer_names = {str(x) for x in prefer_rows}
+    prefer = frozenset(cell for cell in values if labels[cell[0]] in prefer_names)
+
+    while True:
+        changed = True
+        while changed:  # one-unknown rule, to a fixed point
+            changed = False
+            for relation in relations:
+                total, parts = relation
+                unknown = [c for c in (total, *parts) if c in hidden]
+                if len(unknown) == 1:
+                    cell = _protect(relation, hidden, values, prefer)
+                    if cell is not None:
+                        hidden.add(cell)
+                        changed = True
+        exposed = _determined(relations, hidden, known)
+        added = False
+        for cell in exposed:
+            for relation in relations:
+                if cell == relation[0] or cell in relation[1]:
+                    extra = _protect(relation, hidden, values, prefer)
+                    if extra is not None:
+                        hidden.add(extra)
+                        added = True
+                        break
+            if added:
+                break  # re-run the cheap rule before auditing again
+        if not added:
+            break
+    return hidden
+
+
+def _with_hidden(
+    table: ReportTable, frame: pd.DataFrame, hidden: set[Cell], threshold: int
+) -> ReportTable:
+    """``table`` with the ``hidden`` cells as ``[c]`` and the explanation under it."""
+    if not hidden:
+        return replace(table, frame=table.frame.copy())
+    out = frame.copy()
+    for i, c in sorted(hidden):
+        if out[c].dtype != object:
+            out[c] = out[c].astype(object)
+        out.at[i, c] = SUPPRESSED
+    explanation = EXPLANATION.format(threshold=threshold)
+    note = f"{table.note} {explanation}" if table.note else explanation
+    return replace(table, frame=out, note=note)
 
 
 def suppress(
@@ -173,9 +241,9 @@ def suppress(
     Returns
     -------
     ReportTable
-        ``table`` itself when disabled; a copy when nothing needed hiding; otherwise a
-        :class:`SuppressedTable` whose frame holds ``"[c]"`` in the hidden cells and whose note
-        ends with :data:`EXPLANATION`. Extra attributes of a ReportTable subclass are not kept.
+        ``table`` itself when disabled; a copy when nothing needed hiding; otherwise a copy of
+        the same class (free-text columns and other attributes kept) whose frame holds
+        ``"[c]"`` in the hidden cells and whose note ends with :data:`EXPLANATION`.
     """
     if not enabled or threshold <= 0:
         return table
@@ -191,50 +259,7 @@ def suppress(
                 f"table {table.name!r}: derived maps {share!r} -> {count!r}; expected a percent "
                 "column of the table -> a count column of the table"
             )
-    total_col_names = set(total_columns)
-    total_row_names = {str(x) for x in total_rows}
-    total_cols = [c for c in counts if c in total_col_names]
-    part_cols = [c for c in counts if c not in total_col_names]
-    labels = [str(x) for x in frame.iloc[:, 0]]
-    total_row_pos = [i for i, lab in enumerate(labels) if lab in total_row_names]
-    part_row_pos = [i for i, lab in enumerate(labels) if lab not in total_row_names]
-
-    values: dict[Cell, float | None] = {}
-    for c in counts:
-        for i, v in enumerate(frame[c]):
-            values[(i, c)] = None if _is_missing(v) else float(v)
-    # A missing cell is treated as known: counting it as an unknown could hide nothing.
-    known = {cell for cell, v in values.items() if v is not None}
-
-    hidden: set[Cell] = {cell for cell in known if 1 <= values[cell] <= threshold}  # type: ignore[operator]
-    relations = _relations(len(frame), part_row_pos, total_row_pos, part_cols, total_cols)
-
-    while True:
-        changed = True
-        while changed:  # one-unknown rule, to a fixed point
-            changed = False
-            for relation in relations:
-                total, parts = relation
-                unknown = [c for c in (total, *parts) if c in hidden]
-                if len(unknown) == 1:
-                    cell = _protect(relation, hidden, values)
-                    if cell is not None:
-                        hidden.add(cell)
-                        changed = True
-        exposed = _determined(relations, hidden, known)
-        added = False
-        for cell in exposed:
-            for relation in relations:
-                if cell == relation[0] or cell in relation[1]:
-                    extra = _protect(relation, hidden, values)
-                    if extra is not None:
-                        hidden.add(extra)
-                        added = True
-                        break
-            if added:
-                break  # re-run the cheap rule before auditing again
-        if not added:
-            break
+    hidden = _hidden_counts(frame, counts, threshold, total_columns, total_rows)
 
     hidden_shares: set[Cell] = set()
     for p in percents:
@@ -246,18 +271,95 @@ def suppress(
                     hidden_shares.add((i, p))
             elif any((i, c) in hidden for c in counts):
                 hidden_shares.add((i, p))
+    return _with_hidden(table, frame, hidden | hidden_shares, threshold)
 
-    if not hidden and not hidden_shares:
-        return replace(table, frame=table.frame.copy())
 
-    out = frame.copy()
-    for cell_set in (hidden, hidden_shares):
-        for i, c in cell_set:
-            if out[c].dtype != object:
-                out[c] = out[c].astype(object)
-            out.at[i, c] = SUPPRESSED
-    explanation = EXPLANATION.format(threshold=threshold)
-    note = f"{table.note} {explanation}" if table.note else explanation
-    return SuppressedTable(
-        name=table.name, title=table.title, frame=out, formats=formats, note=note
-    )
+def protect(table: ReportTable, threshold: int) -> ReportTable:
+    """``table`` under disclosure control, as its own structure declares.
+
+    Without :attr:`~complaints_report.tables.ReportTable.counts`, this is :func:`suppress` with
+    the table's ``total_columns``, ``total_rows`` and ``derived``. With count blocks, each block
+    is suppressed as a table of counts (primary and secondary suppression, with its totals);
+    blocks naming the same (row label, column) share that count, so a count hidden by one block
+    is hidden in the others, which are suppressed again until nothing changes. Then every cell
+    of the table that a hidden block cell stands for is hidden: a count, a share
+    whose numerator is hidden, a text cell one of whose counts is hidden. As a safety net, a
+    count cell that no block describes is still hidden when it is 1 to ``threshold``, and a share
+    that no block describes is hidden when anything else in its row is.
+
+    ``threshold`` 0 returns ``table`` itself.
+    """
+    if threshold <= 0:
+        return table
+    if not table.counts:
+        return suppress(
+            table,
+            threshold,
+            total_columns=table.total_columns,
+            total_rows=table.total_rows,
+            derived=table.derived,
+        )
+    frame = table.frame.reset_index(drop=True)
+    labels = [str(x) for x in frame.iloc[:, 0]]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"table {table.name!r}: count blocks need unique row labels: {labels!r}")
+    position = {label: i for i, label in enumerate(labels)}
+    columns = list(frame.columns[1:])
+    # Blocks share a count when they name the same (row label, column): hidden in one block,
+    # it is hidden in every other, and each block is suppressed again until nothing changes.
+    blocks = []
+    for block in table.counts:
+        bframe = block.frame.reset_index(drop=True)
+        bcols = [str(c) for c in bframe.columns[1:]]
+        blabels = [str(x) for x in bframe.iloc[:, 0]]
+        blocks.append((block, bframe, bcols, blabels))
+    hidden_keys: set[tuple[str, str]] = set()
+    changed = True
+    while changed:
+        changed = False
+        for block, bframe, bcols, blabels in blocks:
+            force = [
+                (i, c)
+                for i, label in enumerate(blabels)
+                for c in bcols
+                if (label, c) in hidden_keys
+            ]
+            found = _hidden_counts(
+                bframe,
+                bcols,
+                threshold,
+                block.total_columns,
+                block.total_rows,
+                force,
+                block.hide_totals_first,
+            )
+            new = {(blabels[i], c) for i, c in found} - hidden_keys
+            if new:
+                hidden_keys |= new
+                changed = True
+    hidden: set[Cell] = set()
+    covered: set[Cell] = set()
+    for block, _, bcols, blabels in blocks:
+        for label in blabels:
+            shown = block.rows.get(label, label)
+            if shown not in position:
+                continue
+            for c in bcols:
+                if c not in columns:
+                    continue
+                cell = (position[shown], c)
+                covered.add(cell)
+                if (label, c) in hidden_keys:
+                    hidden.add(cell)
+    kinds = {c: table.formats.get(c, "text") for c in columns}
+    for c in (c for c in columns if kinds[c] == "count"):
+        for i, v in enumerate(frame[c]):
+            if (i, c) not in covered and not _is_suppressed(v) and hidden_count(v, threshold):
+                hidden.add((i, c))
+    for p in (c for c in columns if kinds[c] == "percent"):
+        for i, v in enumerate(frame[p]):
+            if (i, p) in covered or _is_missing(v):
+                continue
+            if any((i, c) in hidden for c in columns if c != p):
+                hidden.add((i, p))
+    return _with_hidden(table, frame, hidden, threshold)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .calendar import FinancialYear
@@ -56,12 +57,15 @@ def key_messages(
     before: dict[str, Any] | None,
     financial_year: str,
     member_conduct: dict[str, int] | None = None,
+    numbers: Numbers | None = None,
 ) -> list[str]:
     """The executive summary's key messages from two years' council-wide figures.
 
     ``now`` and ``before`` are the ``council`` entries of figures.json for the report year and
     the year before (``before`` None when there is no previous year in the data set).
+    ``numbers`` states counts under the year's disclosure control (default: in full).
     """
+    n = numbers or Numbers()
     prev = FinancialYear.parse(financial_year).previous().label
     b = before or {}
 
@@ -69,16 +73,23 @@ def key_messages(
         return b.get(key) if before is not None else None
 
     lines = [
-        f"There {'was' if now['complaints'] == 1 else 'were'} "
-        f"{plural(now['complaints'], 'complaint')} across the council in {financial_year}, "
-        f"{change_phrase(now['complaints'], get('complaints'), prev)}.",
-        f"{plural(now['formal'], 'complaint')} went through the formal process (Stage 1) and "
-        f"{format_count(now['informal'])} {'was' if now['informal'] == 1 else 'were'} resolved informally.",
-        f"The Ombudsman decided {plural(now['ombudsman_decisions'], 'complaint')} and upheld "
-        f"{format_count(now['ombudsman_upheld'])}, with remedies of "
-        f"{format_money(now['remedy_total'])} "
-        f"({change_phrase(now['remedy_total'], get('remedy_total'), prev, more='higher', fewer='lower')}).",
+        f"There {n.was_were(now['complaints'])} "
+        f"{n.plural(now['complaints'], 'complaint')} across the council in {financial_year}, "
+        f"{n.change(now['complaints'], get('complaints'), prev)}.",
+        f"{n.plural(now['formal'], 'complaint')} went through the formal process (Stage 1) and "
+        f"{n.count(now['informal'])} {n.was_were(now['informal'])} resolved informally.",
     ]
+    decided, upheld = now["ombudsman_decisions"], now["ombudsman_upheld"]
+    lines.append(
+        f"The Ombudsman decided {n.plural(decided, 'complaint')} "
+        + (
+            f"and upheld {n.count(upheld)}"
+            if not n.hidden_rest(upheld, decided)
+            else f"({NOT_STATED.format(what='how many it upheld')})"
+        )
+        + f", with remedies of {format_money(now['remedy_total'])} "
+        f"({change_phrase(now['remedy_total'], get('remedy_total'), prev, more='higher', fewer='lower')})."
+    )
     if now["overdue_share"] is not None:
         lines.append(
             f"{format_percent(now['overdue_share'])} of Stage 1 responses took longer than the "
@@ -90,18 +101,23 @@ def key_messages(
             f"justified and {format_percent(now['partly_justified_share'])} partly justified."
         )
     lines.append(
-        f"{plural(now['learnings'], 'learning point')} {'was' if now['learnings'] == 1 else 'were'} recorded."
+        f"{n.plural(now['learnings'], 'learning point')} {n.was_were(now['learnings'])} recorded."
     )
     lines.append(
-        f"The council received {plural(now['compliments'], 'compliment')}, "
-        f"{change_phrase(now['compliments'], get('compliments'), prev)}."
+        f"The council received {n.plural(now['compliments'], 'compliment')}, "
+        f"{n.change(now['compliments'], get('compliments'), prev)}."
     )
     if member_conduct and member_conduct.get("received"):
+        received = member_conduct["received"]
         lines.append(
-            f"There {'was' if member_conduct['received'] == 1 else 'were'} "
-            f"{plural(member_conduct['received'], 'code of conduct complaint')} about councillors; "
-            f"{format_count(member_conduct['investigated'])} investigated and "
-            f"{format_count(member_conduct['upheld'])} upheld."
+            f"There {n.was_were(received)} "
+            f"{n.plural(received, 'code of conduct complaint')} about councillors; "
+            + (
+                f"{n.count(member_conduct['investigated'])} investigated and "
+                f"{n.count(member_conduct['upheld'])} upheld."
+                if not n.hidden(received) or not n.threshold
+                else f"{NOT_STATED.format(what='how many were investigated and upheld')}."
+            )
         )
     return lines
 
@@ -125,3 +141,106 @@ def slug(text: str | None) -> str:
     if text is None:
         return "council"
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-") or "x"
+
+
+NOT_STATED = "{what} is not stated, to protect small numbers"
+"""What a sentence says where stating a figure would reveal a small count."""
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """How generated sentences state counts under disclosure control.
+
+    With ``threshold`` 0 (suppression off) every count is stated in full, exactly as
+    :func:`plural`, :func:`format_count` and :func:`change_phrase` state it. Otherwise a count
+    from 1 to ``threshold`` is stated as the band ``1 to 5``, never its value, and nothing that
+    would give it away (a change against it, a share of it) is stated either. Zero is stated:
+    it discloses nothing about a person. ``ReportContext.numbers`` gives the year's settings.
+    """
+
+    threshold: int = 0
+
+    @property
+    def band(self) -> str:
+        """What a sentence says in place of a hidden count: ``1 to 5``."""
+        return f"1 to {self.threshold}"
+
+    def hidden(self, *counts: float | None) -> bool:
+        """Whether any of ``counts`` is one a sentence must not state (1 to ``threshold``)."""
+        return self.threshold > 0 and any(
+            n is not None and 1 <= n <= self.threshold for n in counts
+        )
+
+    def hidden_rest(self, part: int, total: int) -> bool:
+        """Whether stating ``part`` of a shown ``total`` would reveal a hidden count: the rest
+        (``total - part``) is 1 to ``threshold`` while ``total`` itself is stated in full."""
+        return self.hidden(total - part) and not self.hidden(total)
+
+    def count(self, n: int) -> str:
+        """``139``, or ``1 to 5`` for a hidden count."""
+        return self.band if self.hidden(n) else format_count(n)
+
+    def plural(self, n: int, singular: str, plural_form: str | None = None) -> str:
+        """``139 complaints``, ``1 complaint``, or ``1 to 5 complaints`` for a hidden count."""
+        if self.hidden(n):
+            return f"{self.band} {plural_form or f'{singular}s'}"
+        return plural(n, singular, plural_form)
+
+    def total(self, parts: list[int]) -> str:
+        """The sum of ``parts`` (e.g. each area's count), stated so that it gives no hidden
+        part away: in full when no part is hidden, else the band the hidden parts allow
+        (``41 to 45`` for 40 and a hidden count), or ``1 to 5`` when the sum itself is small."""
+        whole = sum(parts)
+        if self.hidden(whole) or not self.hidden(*parts):
+            return self.count(whole)
+        low = sum(1 if self.hidden(p) else p for p in parts)
+        high = sum(self.threshold if self.hidden(p) else p for p in parts)
+        return f"{format_count(low)} to {format_count(high)}"
+
+    def plural_total(self, parts: list[int], singular: str, plural_form: str | None = None) -> str:
+        """:meth:`total` with its noun: ``41 to 45 complaints``."""
+        whole = sum(parts)
+        if whole == 1 and not self.hidden(whole):
+            return plural(1, singular, plural_form)
+        return f"{self.total(parts)} {plural_form or f'{singular}s'}"
+
+    def split(self, total: int, parts: list[int]) -> list[str]:
+        """How to state ``parts`` of a ``total`` that is stated in full elsewhere, so that
+        none is given away: a hidden part as ``1 to 5``; and when only one part is hidden,
+        the smallest other non-zero part as ``some`` (the total minus the rest would give the
+        hidden one away), as tables do it."""
+        hidden = [self.hidden(p) for p in parts]
+        if not self.hidden(total) and sum(hidden) == 1:
+            others = [(p, i) for i, p in enumerate(parts) if not hidden[i] and p > 0]
+            if others:
+                hidden[min(others)[1]] = True
+        return [
+            (self.band if self.hidden(p) else "some") if h else format_count(p)
+            for p, h in zip(parts, hidden, strict=True)
+        ]
+
+    def was_were(self, n: int) -> str:
+        """The verb agreeing with what :meth:`count` says (a band is plural)."""
+        return "were" if self.hidden(n) else was_were(n)
+
+    def change(
+        self,
+        now: float,
+        before: float | None,
+        previous: str,
+        *,
+        more: str = "more",
+        fewer: str = "fewer",
+    ) -> str:
+        """:func:`change_phrase`; when either count is hidden, ``against 1 to 5 in 2022-23``
+        (or the last year's count in full), since a percentage change would reveal it."""
+        if before is not None and before != 0 and self.hidden(now, before):
+            return f"against {self.count(before)} in {previous}"
+        return change_phrase(now, before, previous, more=more, fewer=fewer)
+
+    def share(self, n: int, total: int) -> str:
+        """``30%`` of ``total``; ``a small share`` when ``n`` is hidden (the share would reveal
+        it), ``–`` when ``total`` is 0."""
+        if self.hidden(n):
+            return "a small share"
+        return format_percent(None if total == 0 else n / total)

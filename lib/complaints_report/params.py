@@ -37,6 +37,23 @@ class RedactionSettings(_Strict):
     keep_terms: list[str] = Field(default_factory=list)
 
 
+class DisclosureSettings(_Strict):
+    """Statistical disclosure control of the published tables, charts and sentences.
+
+    With ``suppress_small_numbers`` on, a count from 1 to ``threshold`` (and any figure that would
+    reveal one: a total, a share, a complement) is published as ``[c]``. figures.json is
+    internal and never suppressed.
+    """
+
+    suppress_small_numbers: bool = True
+    threshold: int = Field(5, ge=1, le=100)
+
+    @property
+    def active_threshold(self) -> int:
+        """The threshold in force: 0 when suppression is off."""
+        return self.threshold if self.suppress_small_numbers else 0
+
+
 class ReportInfo(_Strict):
     """The cover page: who the report is for and what it asks of them."""
 
@@ -71,6 +88,7 @@ class Params(_Strict):
     themes: list[str] = Field(default_factory=list)
     report: ReportInfo = Field(default_factory=ReportInfo)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
+    disclosure: DisclosureSettings = Field(default_factory=DisclosureSettings)
     # The analyst's own words for each section, keyed by section slug (see sections.py).
     commentary: dict[str, str | None] = Field(default_factory=dict)
 
@@ -202,7 +220,8 @@ def new_year(
 ) -> Path:
     """Create ``params/<FY>.yml`` from the previous year's file, with the commentary to fill in.
 
-    The report details (committee, author, recommendation…) are carried over; the meeting date
+    The report details (committee, author, recommendation…) are carried over, but not a
+    ``disclosure`` setting (the new year follows defaults.yml); the meeting date
     and every section's commentary are emptied and marked ``TO FILL IN`` so that a run warns
     until they are written. Returns the new file's path.
     """
@@ -216,6 +235,10 @@ def new_year(
     previous = year_params_path(fy.previous(), pdir)
     base = _read_yaml(previous) if previous.is_file() else {}
     base.pop("financial_year", None)
+    # Disclosure control is the council's decision (defaults.yml). A year that switched it off
+    # for a reason of its own (the demo years, to compare with published reports) must not
+    # silently pass that on to the next year's real data.
+    base.pop("disclosure", None)
     report = dict(base.get("report") or {})
     report["meeting_date"] = None
     for key in ("recommendation",):

@@ -13,6 +13,7 @@ from . import paths
 from .calendar import FinancialYear
 from .charts import Chart
 from .figures import Prepared, compute_figures, prepare
+from .narrative import Numbers
 from .params import Params, load_params
 from .reading import load_dataset
 from .sections import find
@@ -150,14 +151,36 @@ class ReportContext:
         )
         return replace(table, frame=frame)
 
+    @property
+    def disclosure_threshold(self) -> int:
+        """Counts from 1 to this are hidden in everything published; 0 when params switch
+        disclosure control off (``disclosure.suppress_small_numbers``)."""
+        return self.params.disclosure.active_threshold
+
+    @property
+    def numbers(self) -> Numbers:
+        """How sentences state counts under the year's disclosure control (see narrative.Numbers)."""
+        return Numbers(self.disclosure_threshold)
+
+    def suppress(self, table: ReportTable) -> ReportTable:
+        """The table's figures as readers may see them: under disclosure control when params
+        say so (``[c]`` for small counts and whatever would reveal them), else unchanged.
+
+        Charts take their values from here, so that they never show what the table hides.
+        """
+        return table.suppressed(self.disclosure_threshold)
+
     def table(self, table: ReportTable) -> None:
         """Show a table and write it to ``outputs/<FY>/tables/<name>.csv``.
 
-        Free-text columns are redacted first. Returns nothing, so a notebook cell ending with it
-        does not show the table twice.
+        Free-text columns are redacted first, then disclosure control hides small numbers (as
+        the table's own structure declares, see :meth:`suppress`), so the CSV and the page
+        show the same. Returns nothing, so a notebook cell ending with it does not show the
+        table twice.
         """
         if table.free_text:
             table = self.redact(table)
+        table = self.suppress(table)
         table.to_csv(self.out_dir / "tables")
         self.shown_tables.append(table.name)
         _display(table)

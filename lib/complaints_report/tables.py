@@ -22,6 +22,9 @@ Format = Literal["count", "percent", "money", "text"]
 MISSING = "\N{EN DASH}"
 """What a reader sees for a missing value."""
 
+SUPPRESSED = "[c]"
+"""What a reader (and the CSV) sees in place of a figure hidden by disclosure control."""
+
 NUMERIC_FORMATS: frozenset[str] = frozenset({"count", "percent", "money"})
 _FORMATS: frozenset[str] = NUMERIC_FORMATS | {"text"}
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -103,10 +106,24 @@ def neutralise_formula(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _is_suppressed(x: Any) -> bool:
+    return isinstance(x, str) and x == SUPPRESSED
+
+
+def _shown(x: Any, kind: str) -> str:
+    """One raw value as a reader sees it; a hidden figure as ``[c]`` whatever its column."""
+    return SUPPRESSED if _is_suppressed(x) else _FORMATTERS[kind](x)
+
+
 def _csv_cell(x: Any, kind: str) -> str:
-    """One raw value as CSV text: shares to 4 places, money to 2, counts whole, text made safe."""
+    """One raw value as CSV text: shares to 4 places, money to 2, counts whole, text made safe.
+
+    A figure hidden by disclosure control is written as ``[c]``, never its value.
+    """
     if _is_missing(x):
         return ""
+    if _is_suppressed(x):
+        return SUPPRESSED
     if kind == "count":
         value = _number(x)
         if not value.is_integer():
@@ -119,6 +136,48 @@ def _csv_cell(x: Any, kind: str) -> str:
     if isinstance(x, str):
         return neutralise_formula(x)
     return str(x)
+
+
+@dataclass(eq=False)
+class CountBlock:
+    """Counts behind (part of) a table, laid out with their totals, for disclosure control.
+
+    A table whose shares, text cells or hidden complements carry counts that its own count
+    columns do not show describes them here (see :func:`disclosure.protect`): one block per
+    set of counts that add up together.
+
+    Parameters
+    ----------
+    frame
+        First column: row labels; every other column: counts (None where there is none). A cell
+        whose row label and column name are a cell of the table stands for that cell: the count
+        it shows, the count its share was taken from, or one of the counts a text cell such as
+        ``"5 with 1 upheld"`` shows. Other rows and columns (a denominator, a complement such as
+        "not upheld") are never shown but take part in the sums.
+    total_columns, total_rows
+        Columns that are the sum of the block's other columns, rows (by label) that are the sum
+        of its other rows, as for :func:`disclosure.suppress`.
+    rows
+        Block row label -> the table's row label the count is shown in, for a row of the block
+        that is shown in a differently labelled row (e.g. the upheld part of a text cell).
+    hide_totals_first
+        Total rows whose figures are hidden, where a sum would give a hidden part away, rather
+        than a second part: for a total shown nowhere else whose parts the report shows in
+        many places (children's services as a whole, whose areas each have their own sections).
+    """
+
+    frame: pd.DataFrame
+    total_columns: tuple[str, ...] = ()
+    total_rows: tuple[str, ...] = ()
+    rows: dict[str, str] = field(default_factory=dict)
+    hide_totals_first: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.frame, pd.DataFrame) or self.frame.shape[1] < 2:
+            raise ValueError("a count block needs a frame of row labels and counts")
+        labels = [str(x) for x in self.frame.iloc[:, 0]]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"count block row labels repeat: {labels!r}")
 
 
 @dataclass
@@ -142,6 +201,16 @@ class ReportTable:
     free_text
         Columns that hold staff-written free text; the report redacts personal data in them
         before the table is shown or written (see ``report.ReportContext.table``).
+    total_columns, total_rows
+        How the table's counts add up, for disclosure control (:func:`disclosure.suppress`):
+        count columns that are the sum of the row's other count columns, and row labels (first
+        column) of rows that are the sum of the other rows. Names the table lacks are ignored.
+    derived
+        Percent column -> the count column its shares are taken from.
+    counts
+        The counts behind shares, text cells and complements the table does not show as count
+        columns (see :class:`CountBlock`). When given, they decide what is hidden and
+        ``total_columns``, ``total_rows`` and ``derived`` are not used.
     """
 
     name: str
@@ -150,6 +219,10 @@ class ReportTable:
     formats: dict[str, Format] = field(default_factory=dict)
     note: str | None = None
     free_text: tuple[str, ...] = ()
+    total_columns: tuple[str, ...] = ("Total",)
+    total_rows: tuple[str, ...] = ("Total",)
+    derived: dict[str, str] = field(default_factory=dict)
+    counts: tuple[CountBlock, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
@@ -185,10 +258,20 @@ class ReportTable:
     def _kind(self, column: str) -> str:
         return self.formats.get(column, "text")
 
+    def suppressed(self, threshold: int) -> ReportTable:
+        """This table under disclosure control: figures 1 to ``threshold`` (and whatever would
+        reveal one) as ``[c]``; ``threshold`` 0 returns the table itself."""
+        from .disclosure import protect
+
+        return protect(self, threshold)
+
     def display_frame(self) -> pd.DataFrame:
-        """The table as strings formatted for readers, headed by the frame's column names."""
+        """The table as strings formatted for readers, headed by the frame's column names.
+
+        A figure hidden by disclosure control shows as ``[c]``.
+        """
         out = pd.DataFrame(
-            {c: [_FORMATTERS[self._kind(c)](v) for v in self.frame[c]] for c in self.frame.columns},
+            {c: [_shown(v, self._kind(c)) for v in self.frame[c]] for c in self.frame.columns},
             columns=list(self.frame.columns),
             dtype=object,
         )

@@ -120,7 +120,10 @@ def sparse(tmp_path_factory):
     _write(data, "ombudsman", [])
     params = tmp_path_factory.mktemp("params")
     (params / "defaults.yml").write_text(
-        "council: Testshire Council\nsynthetic_data: false\ntargets:\n  stage1_working_days: 15\n",
+        "council: Testshire Council\nsynthetic_data: false\ntargets:\n  stage1_working_days: 15\n"
+        # Off, so that the wording of single figures ("1 compliment") is tested; disclosure
+        # control of such data is tested in test_report_disclosure.py.
+        "disclosure:\n  suppress_small_numbers: false\n",
         encoding="utf-8",
     )
     return load_context(

@@ -124,7 +124,12 @@ def sparse(tmp_path_factory):
     _write(data, "compliments", [{"Date": "01/06/2023", **common}])
     _write(data, "ombudsman", [])
     params = tmp_path_factory.mktemp("params")
-    (params / "defaults.yml").write_text("council: Tiny Council\n", encoding="utf-8")
+    (params / "defaults.yml").write_text(
+        # Disclosure control off: these tests are about wording; test_report_disclosure.py
+        # tests the same sections with it on.
+        "council: Tiny Council\ndisclosure:\n  suppress_small_numbers: false\n",
+        encoding="utf-8",
+    )
     return load_context(
         "2023-24",
         data_dir=str(data),

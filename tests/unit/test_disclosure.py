@@ -286,3 +286,120 @@ def test_switched_off_returns_the_table_unchanged(kwargs: dict) -> None:
     assert suppress(table, total_columns=("Total",), **kwargs) is table
     assert shown(table) == [["3", "10", "12", "25"]]
     assert table.note == "n"
+
+
+# --- protect(): the structure a table declares ------------------------------------------------
+
+from complaints_report.disclosure import protect  # noqa: E402
+from complaints_report.tables import CountBlock  # noqa: E402
+
+
+def test_protect_uses_the_tables_own_totals_and_keeps_its_attributes() -> None:
+    frame = pd.DataFrame(
+        {"Quarter": ["Q1", "Q2", "Year"], "Referrals": [3, 40, 43], "Notes": ["a", "b", ""]}
+    )
+    table = ReportTable(
+        "t", "T", frame, formats={"Referrals": "count"}, total_rows=("Year",), free_text=("Notes",)
+    )
+    safe = protect(table, 5)
+    assert shown(safe) == [[C, "a"], [C, "b"], ["43", ""]]
+    assert safe.free_text == ("Notes",) and safe.total_rows == ("Year",)
+    assert protect(table, 0) is table
+
+
+def test_a_share_is_hidden_with_its_numerator_and_the_column_total_protects_it() -> None:
+    """Shares only: the counts behind them, with the number they are shares of."""
+    frame = pd.DataFrame({"Theme": ["A", "B", "C"], "Share": [0.6, 0.3, 0.1]})
+    counts = pd.DataFrame({"Theme": ["A", "B", "C", "(all)"], "Share": [30, 15, 5, 50]})
+    table = ReportTable(
+        "t",
+        "T",
+        frame,
+        formats={"Share": "percent"},
+        counts=(CountBlock(counts, total_rows=("(all)",)),),
+    )
+    # C (5) is small; the shares add up to 100%, so B (the smallest other) goes too.
+    assert shown(protect(table, 5)) == [["60%"], [C], [C]]
+
+
+def test_a_complement_that_is_not_shown_still_protects() -> None:
+    """Upheld of decisions: the "not upheld" count is not shown, but the share gives it away."""
+    frame = pd.DataFrame({"Area": ["A"], "Decisions": [10], "Share upheld": [0.8]})
+    counts = pd.DataFrame(
+        {"Area": ["A"], "Decisions": [10], "Share upheld": [8], "not upheld": [2]}
+    )
+    table = ReportTable(
+        "t",
+        "T",
+        frame,
+        formats={"Decisions": "count", "Share upheld": "percent"},
+        counts=(CountBlock(counts, total_columns=("Decisions",)),),
+    )
+    assert shown(protect(table, 5)) == [["10", C]]
+
+
+def test_a_text_cell_is_hidden_when_any_count_it_shows_is() -> None:
+    frame = pd.DataFrame({"Row": ["Stage 1", "Ombudsman"], "2023-24": ["40", "12 with 2 upheld"]})
+    stages = pd.DataFrame({"Row": ["Stage 1"], "2023-24": [40]})
+    ombudsman = pd.DataFrame({"Row": ["Ombudsman", "upheld", "not upheld"], "2023-24": [12, 2, 10]})
+    table = ReportTable(
+        "t",
+        "T",
+        frame,
+        counts=(
+            CountBlock(stages),
+            CountBlock(ombudsman, total_rows=("Ombudsman",), rows={"upheld": "Ombudsman"}),
+        ),
+    )
+    assert shown(protect(table, 5)) == [["40"], [C]]
+
+
+def test_blocks_naming_the_same_count_share_what_is_hidden() -> None:
+    """Q1's count is in two sums: the quarters add up to the year (block 1), and Q1 plus
+    "Other" add up to a shown total (block 2)."""
+    frame = pd.DataFrame(
+        {"Q": ["Q1", "Q2", "Q3", "Year", "Other", "Q1 and other"], "N": [20, 30, 3, 53, 9, 29]}
+    )
+    quarters = frame.iloc[:4]
+    split = frame.iloc[[0, 4, 5]]
+    table = ReportTable(
+        "t",
+        "T",
+        frame,
+        formats={"N": "count"},
+        counts=(
+            CountBlock(quarters, total_rows=("Year",)),
+            CountBlock(split, total_rows=("Q1 and other",)),
+        ),
+    )
+    # Q3 (3) is hidden; the year hides Q1 (20, the smallest other quarter); and since Q1 is
+    # hidden, "Other" is hidden too, or 29 minus 9 would give Q1 back.
+    assert shown(protect(table, 5)) == [[C], ["30"], [C], ["53"], [C], ["29"]]
+
+
+def test_hide_totals_first_keeps_the_areas_and_hides_their_total() -> None:
+    frame = pd.DataFrame({"Area": ["A", "B", "Both"], "N": [2, 40, 42]})
+    table = ReportTable(
+        "t",
+        "T",
+        frame,
+        formats={"N": "count"},
+        counts=(CountBlock(frame, total_rows=("Both",), hide_totals_first=("Both",)),),
+    )
+    assert shown(protect(table, 5)) == [[C], ["40"], [C]]
+    plain = ReportTable(
+        "t", "T", frame, formats={"N": "count"}, counts=(CountBlock(frame, total_rows=("Both",)),)
+    )
+    assert shown(protect(plain, 5)) == [[C], [C], ["42"]]
+
+
+def test_a_count_no_block_describes_still_gets_primary_suppression() -> None:
+    frame = pd.DataFrame({"Area": ["A", "B"], "N": [2, 40], "M": [3, 9]})
+    block = CountBlock(pd.DataFrame({"Area": ["A", "B"], "N": [2, 40]}))
+    table = ReportTable("t", "T", frame, formats={"N": "count", "M": "count"}, counts=(block,))
+    assert shown(protect(table, 5)) == [[C, C], ["40", "9"]]
+
+
+def test_count_block_labels_must_be_unique() -> None:
+    with pytest.raises(ValueError, match="repeat"):
+        CountBlock(pd.DataFrame({"Area": ["A", "A"], "N": [1, 2]}))

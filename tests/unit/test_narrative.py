@@ -82,3 +82,57 @@ def test_key_messages_without_a_previous_year_or_shares():
         == "There was 1 complaint across the council in 2016-17, with no figure for 2015-16 to compare."
     )
     assert not any("took longer than the target" in line for line in lines)
+
+
+# --- sentences under disclosure control ------------------------------------------------------
+
+from complaints_report.narrative import Numbers  # noqa: E402
+
+
+def test_numbers_off_states_every_count_as_plural_does():
+    n = Numbers(0)
+    assert n.plural(1, "complaint") == "1 complaint" and n.count(3) == "3"
+    assert n.was_were(1) == "was"
+    assert n.change(6, 3, "2022-23") == change_phrase(6, 3, "2022-23")
+    assert n.total([40, 2]) == "42"
+    assert n.split(42, [40, 2]) == ["40", "2"]
+
+
+def test_numbers_on_states_a_small_count_as_a_band():
+    n = Numbers(5)
+    assert n.plural(1, "complaint") == "1 to 5 complaints"
+    assert n.count(5) == "1 to 5" and n.count(6) == "6" and n.count(0) == "0"
+    assert n.was_were(1) == "were"
+    assert n.share(2, 40) == "a small share" and n.share(20, 40) == "50%"
+
+
+def test_numbers_on_never_gives_a_small_count_away():
+    n = Numbers(5)
+    # "100% more than" 3 would tell 3 from 6; so would 3 against 6.
+    assert n.change(6, 3, "2022-23") == "against 1 to 5 in 2022-23"
+    assert n.change(3, 60, "2022-23") == "against 60 in 2022-23"
+    assert n.change(60, 50, "2022-23") == "20% more than in 2022-23"
+    # A total beside a part it holds: the band the hidden part allows.
+    assert n.total([40, 2]) == "41 to 45" and n.total([2, 1]) == "1 to 5"
+    assert n.plural_total([40, 2], "complaint") == "41 to 45 complaints"
+    # Parts of a total stated elsewhere: the other part goes too.
+    assert n.split(42, [40, 2]) == ["some", "1 to 5"]
+    assert n.split(60, [40, 18, 2]) == ["40", "some", "1 to 5"]
+    assert n.hidden_rest(8, 10) and not n.hidden_rest(2, 10)
+
+
+def test_key_messages_under_disclosure_control():
+    now = {
+        "complaints": 60, "formal": 57, "informal": 3, "ombudsman_decisions": 12,
+        "ombudsman_upheld": 9, "remedy_total": 0.0, "overdue_share": None,
+        "fully_justified_share": None, "partly_justified_share": None, "learnings": 4,
+        "compliments": 30,
+    }  # fmt: skip
+    lines = key_messages(
+        now, None, "2023-24", {"received": 2, "investigated": 1, "upheld": 0}, numbers=Numbers(5)
+    )
+    text = " ".join(lines)
+    assert "1 to 5 were resolved informally" in text
+    assert "1 to 5 learning points were recorded" in text
+    assert "decided 12 complaints (how many it upheld is not stated" in text
+    assert "1 to 5 code of conduct complaints" in text and "1 investigated" not in text

@@ -170,3 +170,46 @@ def test_params_normalise_the_financial_year_label():
     assert Params(financial_year="2023-24", council="Test").fy.start_year == 2023
     with pytest.raises(ValueError):
         Params(financial_year="2023-25", council="Test")
+
+
+# --- disclosure control ----------------------------------------------------------------------
+
+
+def test_disclosure_control_is_on_unless_params_switch_it_off(tmp_path):
+    folder = params_dir(tmp_path, y2022_23="disclosure:\n  suppress_small_numbers: false\n")
+    on = load_params("2023-24", folder).disclosure
+    assert on.suppress_small_numbers is True and on.threshold == 5 and on.active_threshold == 5
+    off = load_params("2022-23", folder).disclosure
+    assert off.suppress_small_numbers is False and off.active_threshold == 0
+
+
+def test_the_repository_defaults_turn_it_on_and_the_demo_years_off():
+    assert load_params("2021-22").disclosure.active_threshold == 5
+    for year in ("2020-21", "2023-24"):
+        assert load_params(year).disclosure.suppress_small_numbers is False
+        text = year_params_path(year).read_text(encoding="utf-8")
+        assert "published" in text.split("disclosure:")[0].rsplit("\n\n", 1)[-1], (
+            "the switch says why"
+        )
+
+
+@pytest.mark.parametrize("threshold", [0, -1, "five"])
+def test_the_threshold_is_a_whole_number_of_at_least_one(tmp_path, threshold):
+    folder = params_dir(tmp_path, DEFAULTS + f"disclosure:\n  threshold: {threshold}\n")
+    with pytest.raises(ParamsError, match="disclosure.threshold"):
+        load_params("2023-24", folder)
+
+
+def test_an_unknown_disclosure_key_is_named(tmp_path):
+    folder = params_dir(tmp_path, DEFAULTS + "disclosure:\n  supress: true\n")
+    with pytest.raises(ParamsError, match="unknown key 'disclosure.supress'"):
+        load_params("2023-24", folder)
+
+
+def test_new_year_does_not_carry_a_years_switch_over(tmp_path):
+    from complaints_report.params import new_year
+
+    folder = params_dir(tmp_path, y2023_24="disclosure:\n  suppress_small_numbers: false\n")
+    path = new_year("2024-25", folder)
+    assert "disclosure" not in path.read_text(encoding="utf-8")
+    assert load_params("2024-25", folder).disclosure.active_threshold == 5

@@ -224,3 +224,35 @@ def test_csv_keeps_line_breaks_inside_a_cell(tmp_path):
     back = pd.read_csv(table.to_csv(tmp_path), dtype=str)
     assert back["x"].tolist() == ["one\rtwo", "three\nfour"]
     assert back["n"].tolist() == ["1", "2"]
+
+
+# --- figures hidden by disclosure control ----------------------------------------------------------
+
+
+def test_a_hidden_figure_shows_and_writes_as_c_in_any_column(tmp_path):
+    from complaints_report.tables import SUPPRESSED
+
+    frame = pd.DataFrame(
+        {
+            "Area": ["A", "B"],
+            "N": [SUPPRESSED, 12],
+            "Share": [SUPPRESSED, 0.5],
+            "Text": [SUPPRESSED, "x"],
+        }
+    )
+    table = ReportTable("t", "T", frame, formats={"N": "count", "Share": "percent"})
+    assert table.display_frame().iloc[0].tolist() == ["A", "[c]", "[c]", "[c]"]
+    assert table.display_frame().iloc[1].tolist() == ["B", "12", "50%", "x"]
+    text = table.to_csv(tmp_path).read_text(encoding="utf-8")
+    assert text.splitlines()[1] == "A,[c],[c],[c]"
+    assert '<td class="num">[c]</td>' in table.to_html()
+
+
+def test_a_table_declares_how_its_counts_add_up():
+    frame = pd.DataFrame({"Quarter": ["Q1", "Year"], "N": [3, 3]})
+    table = ReportTable("t", "T", frame, formats={"N": "count"})
+    assert table.total_rows == ("Total",) and table.total_columns == ("Total",)
+    assert table.derived == {} and table.counts == ()
+    shown = table.suppressed(5)
+    assert shown.display_frame()["N"].tolist() == ["[c]", "[c]"]
+    assert table.suppressed(0) is table

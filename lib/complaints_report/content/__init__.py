@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from ..calendar import FinancialYear
-from ..figures import area_figures
+from ..disclosure import EXPLANATION
+from ..figures import _area_masks, _quarter_frame, area_figures
 from ..report import ReportContext
+from ..tables import SUPPRESSED, CountBlock, format_count, format_percent
 
 
 def area_entry(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
@@ -23,3 +27,82 @@ def view_for(ctx: ReportContext, key: str, area: str | None, compute) -> Any:
     if name in held:
         return held[name]
     return compute(ctx.prep, ctx.fy, area)
+
+
+def quarter_counts(
+    ctx: ReportContext, area: str | None, fy: FinancialYear | None = None
+) -> pd.DataFrame:
+    """The counts behind an area's scorecard (None: the council), one row per quarter and
+    ``year``: formal, informal, Ombudsman decisions and upheld, responded, overdue, judged,
+    fully, partly, compliments, learnings.
+
+    figures.json keeps only the shares; disclosure control needs the counts they come from.
+    """
+    return _quarter_frame(ctx.prep, fy or ctx.fy, _area_masks(ctx.prep, area))
+
+
+def shown_count(value: Any) -> str:
+    """A count as a (disclosure-controlled) table shows it: ``[c]`` or ``1,268``."""
+    return SUPPRESSED if value == SUPPRESSED else format_count(value)
+
+
+def shown_percent(value: Any) -> str:
+    """A share as a (disclosure-controlled) table shows it: ``[c]`` or ``15%``."""
+    return SUPPRESSED if value == SUPPRESSED else format_percent(value)
+
+
+def hidden_note(ctx: ReportContext, *values: Any) -> str:
+    """`` [c] = a number from 1 to 5 ...`` for a chart's alt text and caption when any of
+    ``values`` (figures or lists of figures) is hidden; empty otherwise."""
+    flat = [v for x in values for v in (x if isinstance(x, list | tuple) else [x])]
+    if not any(isinstance(v, str) and v == SUPPRESSED for v in flat):
+        return ""
+    return " " + EXPLANATION.format(threshold=ctx.disclosure_threshold)
+
+
+def council_blocks(
+    areas: list[str],
+    children: str | None,
+    council: str,
+    counts: dict[str, dict[str, int | None]],
+    total_columns: tuple[str, ...] = (),
+) -> tuple[CountBlock, ...]:
+    """Count blocks for a table of Children's Services areas, their total and the whole council.
+
+    The areas add up to their total (``children``, a row only when there is more than one
+    area). Where that sum would give a hidden area's figure away, the total is hidden rather
+    than the other area, whose figures the report shows in its own sections. The whole council
+    stands on its own: it is the council's published total, and what it adds beyond children's
+    services (the other directorates) is not this report's to protect. ``counts`` maps each row
+    label of the table to its counts by column; ``total_columns`` names a column that is the sum
+    of the others (e.g. decisions = upheld + not upheld).
+    """
+    columns = list(next(iter(counts.values())))
+
+    def block(labels: list[str], total: str | None) -> CountBlock:
+        frame = pd.DataFrame(
+            {"Area": labels, **{c: [counts[r][c] for r in labels] for c in columns}}
+        )
+        totals = (total,) if total else ()
+        return CountBlock(
+            frame, total_columns=total_columns, total_rows=totals, hide_totals_first=totals
+        )
+
+    blocks = []
+    if len(areas) > 1 and children is not None:
+        blocks.append(block([*areas, children], children))
+    else:
+        blocks += [block([a], None) for a in areas]
+    blocks.append(block([council], None))
+    return tuple(blocks)
+
+
+def said(ctx: ReportContext, value: int, shown: Any, none: str = "none") -> str:
+    """How a sentence states a figure that a (disclosure-controlled) table shows as ``shown``:
+    in full when the table shows it, ``1 to 5`` when it is small, ``some`` when the table
+    hides it to protect another figure, and ``none`` for zero."""
+    if not value:
+        return none
+    if not (isinstance(shown, str) and shown == SUPPRESSED):
+        return format_count(value)
+    return ctx.numbers.band if ctx.numbers.hidden(value) else "some"

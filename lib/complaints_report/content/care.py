@@ -8,10 +8,11 @@ import pandas as pd
 
 from ..calendar import QUARTER_MONTHS, QUARTERS
 from ..charts import Chart, grouped_bars, lines
-from ..narrative import and_list, change_phrase, plural, points_phrase, slug, was_were
+from ..narrative import NOT_STATED, and_list, plural, points_phrase, slug
 from ..report import ReportContext
-from ..tables import ReportTable, format_count, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
 from ..views import advocacy as advocacy_by_quarter
+from . import hidden_note, quarter_counts, said, shown_count, shown_percent
 
 SOCIAL_CARE = "Children's Social Care"
 
@@ -34,11 +35,22 @@ def _area_rows(ctx: ReportContext, area: str) -> pd.DataFrame:
     return c[keep.fillna(False)]
 
 
-def _quarter_counts(values: dict[str, Any], none: str = "none") -> str:
-    """``none in Q1, 2 in Q2, 1 in Q3 and none in Q4``."""
+def _quarter_counts(
+    values: dict[str, Any], none: str = "none", ctx: ReportContext | None = None, shown=None
+) -> str:
+    """``none in Q1, 2 in Q2, 1 in Q3 and none in Q4``; with ``ctx`` and ``shown`` (each
+    quarter's figure as a disclosure-controlled table shows it), as :func:`said` states them."""
+    if ctx is not None and shown is not None:
+        return and_list([f"{said(ctx, values[q], shown[q], none)} in {q}" for q in QUARTERS])
     return and_list(
         [f"{none if not values[q] else format_count(values[q])} in {q}" for q in QUARTERS]
     )
+
+
+def _shown_by_quarter(table: ReportTable, column: str) -> dict[str, Any]:
+    """A quarterly table's column as shown, by quarter (``Q1``..``Q4``, ``year``)."""
+    values = list(table.frame[column])
+    return {**dict(zip(QUARTERS, values, strict=False)), "year": values[len(QUARTERS)]}
 
 
 # --- section 10: children in care ------------------------------------------------------------
@@ -78,23 +90,29 @@ def children_in_care_table(ctx: ReportContext, area: str = SOCIAL_CARE) -> Repor
 
 def children_in_care_chart(ctx: ReportContext, area: str = SOCIAL_CARE) -> Chart:
     """Line chart of children in care complaints over five years."""
-    history = children_in_care_history(ctx, area)
+    # The figures the published table shows, so the chart never shows what it hides.
+    shown = ctx.suppress(children_in_care_table(ctx, area)).frame
+    history = dict(zip(shown["Financial year"], shown["Children in care complaints"], strict=True))
+    history = dict(reversed(list(history.items())))  # oldest first
+    history = {y: (None if v is None or pd.isna(v) else v) for y, v in history.items()}
     # Years before the data set starts would be an empty stretch of axis; the report year stays.
     while len(history) > 1 and next(iter(history.values())) is None:
         history.pop(next(iter(history)))
     years = list(history)
-    said = and_list(
-        [f"{y} {'no figure' if v is None else format_count(v)}" for y, v in history.items()]
+    told = and_list(
+        [f"{y} {'no figure' if v is None else shown_count(v)}" for y, v in history.items()]
     )
+    hidden = hidden_note(ctx, list(history.values()))
     return lines(
         f"10-children-in-care-trend-{slug(area)}",
         years,
         {"Children in care complaints": list(history.values())},
         title="Children in care complaints",
         ylabel="Complaints (cases)",
-        alt=f"Line chart: children in care complaints to {area} by financial year: {said}.",
+        alt=f"Line chart: children in care complaints to {area} by financial year: {told}.{hidden}",
         caption=f"Children in care complaints, {area}, "
-        + (f"{years[0]} to {years[-1]}." if len(years) > 1 else f"{years[0]}."),
+        + (f"{years[0]} to {years[-1]}." if len(years) > 1 else f"{years[0]}.")
+        + hidden,
     )
 
 
@@ -137,6 +155,10 @@ def children_in_care_quarter_table(ctx: ReportContext, area: str = SOCIAL_CARE) 
             "Made through an advocate": [by_q[k]["via_advocate"] for k in keys],
         }
     )
+    # For disclosure control: cases are those made through an advocate plus the others, and
+    # the whole year is taken as the sum of the quarters (cautious: it can be less).
+    counts = frame.copy()
+    counts["not through an advocate"] = counts.iloc[:, 1] - counts.iloc[:, 2]
     return ReportTable(
         name=f"10-children-in-care-by-quarter-{slug(area)}",
         title=f"Children in care complaints by quarter, {area}, {ctx.fy}",
@@ -146,6 +168,13 @@ def children_in_care_quarter_table(ctx: ReportContext, area: str = SOCIAL_CARE) 
             "Distinct cases by the quarter their records were received; a case with records "
             "in two quarters counts in each, and once in the whole year."
         ),
+        counts=(
+            CountBlock(
+                counts,
+                total_columns=("Children in care complaints",),
+                total_rows=(frame["Quarter"].iloc[-1],),
+            ),
+        ),
     )
 
 
@@ -153,6 +182,7 @@ def children_in_care_sentences(ctx: ReportContext, area: str = SOCIAL_CARE) -> l
     """The year's children in care complaints, the change, how many came via an advocate, by quarter."""
     if area not in ctx.views["children_in_care"]:
         return [f"The data set holds no {area} records, so there are no children in care figures."]
+    num = ctx.numbers
     history = children_in_care_history(ctx, area)
     n = history[ctx.fy.label] or 0
     before = history[ctx.previous.label]
@@ -162,32 +192,39 @@ def children_in_care_sentences(ctx: ReportContext, area: str = SOCIAL_CARE) -> l
             since = f"with no figure for {prev} to compare"
         else:
             since = (
-                f"against {format_count(before)} in {prev}"
-                if before
-                else f"and none in {prev} either"
+                f"against {num.count(before)} in {prev}" if before else f"and none in {prev} either"
             )
         return [
             f"In {ctx.fy} there were no complaints from or about children in care in {area}, "
             f"{since}."
         ]
     out = [
-        f"In {ctx.fy} there {was_were(n)} {plural(n, 'complaint')} from or about children in care "
-        f"in {area}, {change_phrase(n, before, prev)}."
+        f"In {ctx.fy} there {num.was_were(n)} {num.plural(n, 'complaint')} from or about "
+        f"children in care in {area}, {num.change(n, before, prev)}."
     ]
     by_q = children_in_care_by_quarter(ctx, area)
     via = by_q["year"]["via_advocate"]
-    if n == 1:
+    said_via, _ = num.split(n, [via, n - via])
+    if n == 1 and not num.hidden(n):
         out.append(
             "It came through an advocate." if via else "It did not come through an advocate."
         )
     elif via == n:
-        out.append(f"All {format_count(n)} came through an advocate.")
+        out.append(
+            f"All {'of them' if num.hidden(n) else format_count(n)} came through an advocate."
+        )
     elif via == 0:
         out.append("None came through an advocate.")
+    elif num.hidden(n):
+        out.append(f"{NOT_STATED.format(what='How many came through an advocate')}.")
     else:
-        out.append(f"{format_count(via)} of the {format_count(n)} came through an advocate.")
+        out.append(f"{said_via.capitalize()} of the {format_count(n)} came through an advocate.")
     cases = {q: by_q[q]["cases"] for q in QUARTERS}
-    out.append(f"By quarter of receipt: {_quarter_counts(cases)}.")
+    # Each quarter as the published quarterly table shows it.
+    shown = _shown_by_quarter(
+        ctx.suppress(children_in_care_quarter_table(ctx, area)), "Children in care complaints"
+    )
+    out.append(f"By quarter of receipt: {_quarter_counts(cases, ctx=ctx, shown=shown)}.")
     if sum(cases.values()) > n:
         out.append("A case with records in more than one quarter is counted in each.")
     return out
@@ -231,6 +268,7 @@ def advocacy_table(ctx: ReportContext) -> ReportTable:
         frame=frame,
         formats={"New referrals to advocacy": "count"},
         note=note,
+        total_rows=(frame["Quarter"].iloc[-1],),  # the whole year is the sum of the quarters
     )
 
 
@@ -244,9 +282,12 @@ def advocacy_sentences(ctx: ReportContext) -> list[str]:
     total = sum(refs.values())
     prev_refs = advocacy_by_quarter(ctx.prep, ctx.previous)
     before = sum(prev_refs.values()) if prev_refs else None
+    num = ctx.numbers
+    shown = _shown_by_quarter(ctx.suppress(advocacy_table(ctx)), "New referrals to advocacy")
     out = [
-        f"There {was_were(total)} {plural(total, 'new referral')} to advocacy in {ctx.fy}, "
-        f"{change_phrase(total, before, ctx.previous.label)}: {_quarter_counts(refs)}."
+        f"There {num.was_were(total)} {num.plural(total, 'new referral')} to advocacy in "
+        f"{ctx.fy}, {num.change(total, before, ctx.previous.label)}: "
+        f"{_quarter_counts(refs, ctx=ctx, shown=shown)}."
     ]
     providers = advocacy_providers(ctx)
     if not providers:
@@ -295,6 +336,18 @@ def timescales_table(ctx: ReportContext, area: str) -> ReportTable:
         }
     )
     years = list(history)
+    # For disclosure control: each share's count; responses are within plus over the target.
+    counts = pd.DataFrame(
+        {
+            "Financial year": years,
+            "Stage 1 complaints responded to": [r["responded"] for r in history.values()],
+            within: [
+                None if r["responded"] is None else r["responded"] - r["overdue"]
+                for r in history.values()
+            ],
+            over: [r["overdue"] for r in history.values()],
+        }
+    )
     return ReportTable(
         name=f"11-timescales-{slug(area)}",
         title=f"Stage 1 response times, {area}, {years[-1]} to {years[0]}",
@@ -308,6 +361,7 @@ def timescales_table(ctx: ReportContext, area: str) -> ReportTable:
             f"Shares of the Stage 1 complaints responded to in the year; the target is {t} "
             "working days. Complaints still open are not counted."
         ),
+        counts=(CountBlock(counts, total_columns=("Stage 1 complaints responded to",)),),
     )
 
 
@@ -321,7 +375,33 @@ def timescales_sentences(ctx: ReportContext, area: str) -> list[str]:
         return [f"No Stage 1 complaints to {area} were responded to in {ctx.fy}."]
     n, over = now["responded"], now["overdue"]
     within = n - over
-    trend = points_phrase(now["overdue_share"], before["overdue_share"], ctx.previous.label)
+    num = ctx.numbers
+    # The shares as the published table shows them: one it hides is not stated, nor its trend.
+    shown = ctx.suppress(timescales_table(ctx, area)).frame.set_index("Financial year")
+    over_col = f"Over {t} working days"
+    now_shown = shown.at[ctx.fy.label, over_col] != SUPPRESSED
+    before_share = (
+        before["overdue_share"] if shown.at[ctx.previous.label, over_col] != SUPPRESSED else None
+    )
+    trend = (
+        points_phrase(now["overdue_share"], before_share, ctx.previous.label)
+        if before_share is not None or before["overdue_share"] is None
+        else f"against a {ctx.previous.label} share that is not stated, to protect small numbers"
+    )
+    if num.hidden(n) or not now_shown:
+        said_within, said_over = num.split(n, [within, over])
+        split = (
+            f"all were answered within the {t} working day target"
+            if over == 0
+            else f"none was answered within the {t} working day target"
+            if within == 0
+            else f"{said_within} {num.was_were(within) if said_within[0].isdigit() else 'were'} "
+            f"answered within the {t} working day target and {said_over} took longer"
+        )
+        return [
+            f"Of the {num.plural(n, 'Stage 1 complaint')} to {area} responded to in {ctx.fy}, "
+            f"{split} ({NOT_STATED.format(what='the share over the target')})."
+        ]
     if n == 1:
         done = "was answered within" if within else "took longer than"
         return [
@@ -336,7 +416,7 @@ def timescales_sentences(ctx: ReportContext, area: str) -> list[str]:
     else:
         split = (
             f"{format_count(within)} ({format_percent(now['within_target_share'])}) "
-            f"{was_were(within)} answered within the {t} working day target and "
+            f"{num.was_were(within)} answered within the {t} working day target and "
             f"{format_count(over)} ({format_percent(now['overdue_share'])}) took longer"
         )
     share = (
@@ -345,9 +425,28 @@ def timescales_sentences(ctx: ReportContext, area: str) -> list[str]:
         else f" (the share over the target was {format_percent(now['overdue_share'])})"
     )
     return [
-        f"Of the {plural(n, 'Stage 1 complaint')} to {area} responded to in {ctx.fy}, "
+        f"Of the {num.plural(n, 'Stage 1 complaint')} to {area} responded to in {ctx.fy}, "
         f"{split}{share}, {trend}."
     ]
+
+
+def overdue_blocks(ctx: ReportContext, area: str, labels: list[str], column: str) -> CountBlock:
+    """The counts behind an area's overdue shares by quarter and for the year (rows
+    ``labels``, the last the year): overdue (as ``column``), within the target and responded.
+
+    The scorecard and the table of overdue shares by quarter use the same counts, so they hide
+    the same shares.
+    """
+    q = quarter_counts(ctx, area)
+    frame = pd.DataFrame(
+        {
+            "Period": labels,
+            column: [int(v) for v in q["overdue"]],
+            f"{area}: within target": [int(v) for v in q["responded"] - q["overdue"]],
+            f"{area}: responded": [int(v) for v in q["responded"]],
+        }
+    )
+    return CountBlock(frame, total_columns=(f"{area}: responded",), total_rows=(labels[-1],))
 
 
 def overdue_quarter_table(ctx: ReportContext) -> ReportTable:
@@ -364,6 +463,7 @@ def overdue_quarter_table(ctx: ReportContext) -> ReportTable:
         title=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}",
         frame=pd.DataFrame(data),
         formats={a: "percent" for a in ctx.areas},
+        counts=tuple(overdue_blocks(ctx, a, data["Quarter"], a) for a in ctx.areas),
         note=(
             "Share of the Stage 1 complaints received in the quarter and responded to that "
             f"took more than {t} working days; a dash means none was responded to."
@@ -374,11 +474,15 @@ def overdue_quarter_table(ctx: ReportContext) -> ReportTable:
 def overdue_quarter_chart(ctx: ReportContext) -> Chart:
     """Bars of the overdue share by quarter, one series per area."""
     t = _target(ctx)
-    series = {a: [ctx.area(a)["quarters"][q]["overdue_share"] for q in QUARTERS] for a in ctx.areas}
-    said = "; ".join(
-        f"{a} " + and_list([("no responses" if v is None else format_percent(v)) for v in vals])
+    # The shares the published table shows, so the chart hides what it hides.
+    shown = ctx.suppress(overdue_quarter_table(ctx)).frame
+    series = {a: list(shown[a][: len(QUARTERS)]) for a in ctx.areas}
+    series = {a: [None if _missing(v) else v for v in vals] for a, vals in series.items()}
+    told = "; ".join(
+        f"{a} " + and_list([("no responses" if v is None else shown_percent(v)) for v in vals])
         for a, vals in series.items()
     )
+    hidden = hidden_note(ctx, *series.values())
     return grouped_bars(
         "11-overdue-by-quarter",
         list(QUARTERS),
@@ -388,27 +492,43 @@ def overdue_quarter_chart(ctx: ReportContext) -> Chart:
         percent=True,
         alt=(
             f"Bar chart: share of Stage 1 responses that took more than {t} working days, "
-            f"by quarter (Q1 to Q4) in {ctx.fy}: {said or 'no service areas in the data set'}."
+            f"by quarter (Q1 to Q4) in {ctx.fy}: {told or 'no service areas in the data set'}."
+            f"{hidden}"
         ),
-        caption=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}.",
+        caption=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}.{hidden}",
     )
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
 
 
 def overdue_quarter_sentences(ctx: ReportContext, area: str) -> list[str]:
-    """The overdue share of one area by quarter, in words."""
+    """The overdue share of one area by quarter, in words, as the published table shows it."""
     if area not in ctx.areas:
         return [f"The data set holds no {area} records."]
     t = _target(ctx)
-    quarters = ctx.area(area)["quarters"]
-    shares = {q: quarters[q]["overdue_share"] for q in QUARTERS}
-    known = [f"{format_percent(v)} in {q}" for q, v in shares.items() if v is not None]
+    column = ctx.suppress(overdue_quarter_table(ctx)).frame[area]
+    shares = {q: (None if _missing(v) else v) for q, v in zip(QUARTERS, column, strict=False)}
+    known = [
+        f"{format_percent(v)} in {q}" for q, v in shares.items() if v not in (None, SUPPRESSED)
+    ]
+    hidden = [q for q, v in shares.items() if v == SUPPRESSED]
     empty = [q for q, v in shares.items() if v is None]
-    if not known:
+    if not known and not hidden:
         return [f"No Stage 1 complaints to {area} were responded to in any quarter of {ctx.fy}."]
-    sentence = (
-        f"By quarter, the share of {area} Stage 1 responses that took more than {t} working "
-        f"days was {and_list(known)}"
-    )
+    if known:
+        sentence = (
+            f"By quarter, the share of {area} Stage 1 responses that took more than {t} working "
+            f"days was {and_list(known)}"
+        )
+        if hidden:
+            sentence += f"; {NOT_STATED.format(what=f'the share in {and_list(hidden)}')}"
+    else:
+        sentence = (
+            f"The share of {area} Stage 1 responses that took more than {t} working days in each "
+            f"quarter {NOT_STATED.format(what='')[1:]}"
+        )
     if empty:
         sentence += f"; there were no responses to complaints received in {and_list(empty)}"
     return [sentence + "."]
@@ -442,16 +562,30 @@ def extension_sentences(ctx: ReportContext, area: str) -> list[str]:
     if e["stage1"] == 0:
         return [f"{area} had no Stage 1 complaints in {ctx.fy}."]
     ext = e["extended"]
+    num = ctx.numbers
     first = (
-        f"A longer timescale was agreed with the complainant for {plural(ext, 'Stage 1 complaint')} "
-        f"to {area} in {ctx.fy}."
+        f"A longer timescale was agreed with the complainant for "
+        f"{num.plural(ext, 'Stage 1 complaint')} to {area} in {ctx.fy}."
         if ext
         else f"No longer timescale was agreed with any complainant at Stage 1 in {area} in {ctx.fy}."
     )
-    late = e["overdue"]
+    late, late_ext = e["overdue"], e["overdue_extended"]
+    # The number of late responses is the count behind the timescales table's share over the
+    # target: stated only where that table shows the share.
+    shown = ctx.suppress(timescales_table(ctx, area)).frame.set_index("Financial year")
+    stated = num.threshold == 0 or shown.at[ctx.fy.label, f"Over {t} working days"] != SUPPRESSED
     if late == 0:
         second = f"No response took more than {t} working days."
-    elif e["overdue_extended"] == 0:
+    elif not stated:
+        second = (
+            f"None of the responses that took more than {t} working days had an agreed extension."
+            if late_ext == 0
+            else f"All the responses that took more than {t} working days had an agreed extension."
+            if late_ext == late
+            else f"Some of the responses that took more than {t} working days had an agreed "
+            f"extension ({NOT_STATED.format(what='how many')})."
+        )
+    elif late_ext == 0:
         second = (
             f"None of the {plural(late, 'response')} that took more than {t} working days "
             "had an agreed extension."
@@ -460,12 +594,13 @@ def extension_sentences(ctx: ReportContext, area: str) -> list[str]:
         )
     elif late == 1:
         second = f"The one response that took more than {t} working days had an agreed extension."
-    elif e["overdue_extended"] == late:
+    elif late_ext == late:
         every = "Both" if late == 2 else f"All {format_count(late)}"
         second = f"{every} responses that took more than {t} working days had an agreed extension."
     else:
+        said_ext, _ = num.split(late, [late_ext, late - late_ext])
         second = (
-            f"{format_count(e['overdue_extended'])} of the {format_count(late)} responses that "
+            f"{said_ext.capitalize()} of the {format_count(late)} responses that "
             f"took more than {t} working days had an agreed extension."
         )
     return [first, second]

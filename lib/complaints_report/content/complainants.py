@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from ..calendar import FinancialYear
 from ..charts import Chart, grouped_bars
 from ..figures import JUDGED, NOT_RECORDED, area_figures
-from ..narrative import and_list, plural, points_phrase, slug, was_were
+from ..narrative import NOT_STATED, and_list, points_phrase, slug
 from ..report import ReportContext
-from ..tables import ReportTable, format_count, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
 from ..views import outcome_shares, theme_shares
-from . import area_entry, view_for
+from . import area_entry, hidden_note, shown_percent, view_for
 
 COUNCIL = "Whole council"
+RECORDED = "(recorded)"  # a count block's total row: never shown, but the shares give it away
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -40,18 +43,30 @@ def complainant_table(ctx: ReportContext, area: str) -> ReportTable:
     recorded = sum(types.values())
     rows = [[t, n, _share(n, recorded)] for t, n in types.items()]
     rows.append([NOT_RECORDED, missing, None])
+    columns = ["Complainant", "Complaints", "Share of those recorded"]
+    # For disclosure control: the recorded types add up to the number recorded, which the
+    # shares give away (a count over its share); a share is hidden with its count.
+    recorded_block = pd.DataFrame(
+        [[t, n, n] for t, n in types.items()] + [[RECORDED, recorded, recorded]],
+        columns=columns,
+    )
     return ReportTable(
         name=f"07-complainants-{slug(area)}",
         title=f"{area}: who made the informal and Stage 1 complaints, {ctx.fy.label}",
-        frame=pd.DataFrame(rows, columns=["Complainant", "Complaints", "Share of those recorded"]),
+        frame=pd.DataFrame(rows, columns=columns),
         formats={"Complaints": "count", "Share of those recorded": "percent"},
         note="Shares are of the complaints whose complainant type was recorded.",
+        counts=(
+            CountBlock(recorded_block, total_rows=(RECORDED,)),
+            CountBlock(pd.DataFrame([[NOT_RECORDED, missing]], columns=columns[:2])),
+        ),
     )
 
 
 def complainant_sentences(ctx: ReportContext, area: str) -> list[str]:
     """How many complaints recorded who made them, and the largest groups."""
     fy = ctx.fy.label
+    num = ctx.numbers
     types, missing = _types(ctx, area)
     recorded = sum(types.values())
     total = recorded + missing
@@ -59,24 +74,34 @@ def complainant_sentences(ctx: ReportContext, area: str) -> list[str]:
         return [f"{area} received no informal or Stage 1 complaints in {fy}."]
     if recorded == 0:
         return [
-            f"{area} received {plural(total, 'informal or Stage 1 complaint')} in {fy}; "
+            f"{area} received {num.plural(total, 'informal or Stage 1 complaint')} in {fy}; "
             "none recorded who made the complaint."
         ]
+    said_recorded, said_missing = num.split(total, [recorded, missing])
     lines = [
-        f"Of the {plural(total, 'informal and Stage 1 complaint')} about {area} in {fy}, "
-        f"{format_count(recorded)} recorded who made the complaint"
-        + (f" and {format_count(missing)} did not." if missing else ".")
+        f"Of the {num.plural(total, 'informal and Stage 1 complaint')} "
+        f"about {area} in {fy}, {said_recorded} recorded who made the complaint"
+        + (f" and {said_missing} did not." if missing else ".")
     ]
+    # The figures as the table shows them, so that no sentence states what it hides.
+    shown = {
+        row[0]: (row[1], row[2])
+        for row in ctx.suppress(complainant_table(ctx, area)).frame.itertuples(index=False)
+    }
+
+    def figures(t: str, n: int, long: bool) -> str:
+        count, share = shown[t]
+        if count == SUPPRESSED or share == SUPPRESSED:
+            return " (its figures are not stated, to protect small numbers)"
+        if long:
+            return f": {num.plural(n, 'complaint')}, {format_percent(share)} of those recorded"
+        return f" ({format_count(n)}, {format_percent(share)})"
+
     top = list(types.items())[:3]
     first, *rest = top
-    line = (
-        f"The largest group was {first[0]}: {plural(first[1], 'complaint')}, "
-        f"{format_percent(first[1] / recorded)} of those recorded"
-    )
+    line = f"The largest group was {first[0]}{figures(*first, True)}"
     if rest:
-        line += ", followed by " + and_list(
-            [f"{t} ({format_count(n)}, {format_percent(n / recorded)})" for t, n in rest]
-        )
+        line += ", followed by " + and_list([f"{t}{figures(t, n, False)}" for t, n in rest])
     lines.append(line + ".")
     return lines
 
@@ -91,19 +116,28 @@ def complainant_chart(ctx: ReportContext) -> Chart:
             totals[t] = totals.get(t, 0) + n
     categories = sorted(totals, key=lambda t: (-totals[t], t))
     series, described, missing = {}, [], []
-    for a, (types, not_recorded) in per_area.items():
+    for a, (types, _) in per_area.items():
         recorded = sum(types.values())
-        series[a] = [_share(types.get(t, 0), recorded) for t in categories]
+        # The shares and counts the area's table shows, so the chart hides what it hides.
+        shown = {
+            row[0]: (row[1], row[2])
+            for row in ctx.suppress(complainant_table(ctx, a)).frame.itertuples(index=False)
+        }
+        series[a] = [shown[t][1] if t in types else 0.0 for t in categories]
         if recorded:
             parts = ", ".join(
-                f"{t} {format_percent(s)}" for t, s in zip(categories, series[a], strict=True)
+                f"{t} {shown_percent(v)}" for t, v in zip(categories, series[a], strict=True)
             )
-            described.append(f"{a} ({format_count(recorded)} recorded): {parts}")
+            described.append(f"{a} ({ctx.numbers.count(recorded)} recorded): {parts}")
         else:
             described.append(f"{a}: none recorded")
-        missing.append(f"{a} {format_count(not_recorded)}")
+        not_recorded = shown[NOT_RECORDED][0]
+        missing.append(
+            f"{a} {SUPPRESSED if not_recorded == SUPPRESSED else format_count(not_recorded)}"
+        )
     if not categories:
         described = ["No complainant type was recorded"]
+    hidden = hidden_note(ctx, *series.values(), missing and [m.rsplit(" ", 1)[1] for m in missing])
     return grouped_bars(
         "07-complainant-types",
         categories or [NOT_RECORDED],
@@ -113,10 +147,11 @@ def complainant_chart(ctx: ReportContext) -> Chart:
         alt=(
             f"Horizontal bar chart: who made the informal and Stage 1 complaints in {fy}, as "
             f"shares of the complaints whose complainant was recorded. {'; '.join(described)}."
+            f"{hidden}"
         ),
         caption=(
             f"Complainant types, {fy}: shares of the complaints where the complainant was recorded. "
-            f"Not recorded: {and_list(missing) if missing else 'none'}."
+            f"Not recorded: {and_list(missing) if missing else 'none'}.{hidden}"
         ),
         percent=True,
         horizontal=True,
@@ -158,48 +193,84 @@ def theme_table(ctx: ReportContext, area: str) -> ReportTable:
     for label, shares in years.items():
         data[label] = [None if shares is None else shares[t] for t in themes]
     counts = []
+    # For disclosure control: each share's count, and the number recorded (in the note, and
+    # 100% minus the other shares) as the total each year's counts add up to.
+    numerators: dict[str, list] = {"Theme": [*themes, RECORDED]}
     for label in years:
         fy = FinancialYear.parse(label)
         f = area_entry(ctx, area) if fy == ctx.fy else area_figures(ctx.prep, fy, area)
         recorded = sum(n for t, n in f["themes"].items() if t != NOT_RECORDED)
-        counts.append(f"{format_count(recorded)} in {label}")
+        # The number recorded beside the complaints in all (stated across the report) would
+        # give a hidden number of complaints with no theme recorded away.
+        if not ctx.numbers.hidden(f["themes"].get(NOT_RECORDED, 0)):
+            counts.append(f"{ctx.numbers.count(recorded)} in {label}")
+        numerators[label] = [
+            *(None if years[label] is None else f["themes"].get(t, 0) for t in themes),
+            None if years[label] is None else recorded,
+        ]
     return ReportTable(
         name=f"08-themes-{slug(area)}",
         title=f"{area}: what the informal and Stage 1 complaints were about, {' and '.join(years)}",
         frame=pd.DataFrame(data, columns=["Theme", *years]),
         formats={label: "percent" for label in years},
-        note="Shares of the complaints whose theme was recorded ("
-        + and_list(counts)
-        + "). A theme absent in a year shows 0%.",
+        note="Shares of the complaints whose theme was recorded"
+        + (f" ({and_list(counts)})" if counts else "")
+        + ". A theme absent in a year shows 0%.",
+        counts=(CountBlock(pd.DataFrame(numerators), total_rows=(RECORDED,)),),
     )
 
 
-def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
-    """The most common theme, the largest rise and fall against last year, and themes not recorded."""
-    fy, prev = ctx.fy.label, ctx.previous.label
+def _shown_theme_years(ctx: ReportContext, area: str) -> dict[str, dict[str, Any] | None]:
+    """:func:`_theme_years` as the published table shows them: a hidden share is ``[c]``."""
     years = _theme_years(ctx, area)
-    now, before = years.get(fy), years.get(prev)
+    frame = ctx.suppress(theme_table(ctx, area)).frame
+    return {
+        label: None if shares is None else dict(zip(frame["Theme"], frame[label], strict=True))
+        for label, shares in years.items()
+    }
+
+
+def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
+    """The most common theme, the largest rise and fall against last year, and themes not recorded.
+
+    Shares are stated as the published table shows them: one it hides is not stated.
+    """
+    fy, prev = ctx.fy.label, ctx.previous.label
+    num = ctx.numbers
+    years = _theme_years(ctx, area)
+    shown = _shown_theme_years(ctx, area)
+    now, before = shown.get(fy), shown.get(prev)
     themes = dict(area_entry(ctx, area)["themes"])
     missing = themes.pop(NOT_RECORDED, 0)
-    total = sum(themes.values()) + missing
+    recorded = sum(themes.values())
+    total = recorded + missing
     if total == 0:
         return [f"{area} received no informal or Stage 1 complaints in {fy}."]
     if not now:
         return [
-            f"{area} received {plural(total, 'informal or Stage 1 complaint')} in {fy}; "
+            f"{area} received {num.plural(total, 'informal or Stage 1 complaint')} in {fy}; "
             "none recorded a theme."
         ]
+
+    def ok(v: Any) -> bool:
+        return v is not None and not (isinstance(v, str) and v == SUPPRESSED)
+
     order = _ordered_themes(years)
     top = order[0]
-    lines = [
-        f"The most common theme of complaints about {area} in {fy} was {top}: "
-        f"{format_percent(now[top])} of the complaints whose theme was recorded, "
-        f"{points_phrase(now[top], before.get(top) if before else None, prev)}."
-    ]
+    if ok(now[top]):
+        b = before.get(top) if before else None
+        lines = [
+            f"The most common theme of complaints about {area} in {fy} was {top}: "
+            f"{format_percent(now[top])} of the complaints whose theme was recorded, "
+            f"{points_phrase(now[top], b if ok(b) else None, prev)}."
+        ]
+    else:
+        lines = [
+            f"The most common theme of complaints about {area} in {fy} was {top} "
+            f"({NOT_STATED.format(what='its share')})."
+        ]
     if before:
-        moves = {
-            t: now[t] - before[t] for t in order if now[t] is not None and before[t] is not None
-        }
+        moves = {t: now[t] - before[t] for t in order if ok(now[t]) and ok(before[t])}
         # Compare what readers see: a change that rounds to the same percent is no change.
         moves = {
             t: d for t, d in moves.items() if format_percent(now[t]) != format_percent(before[t])
@@ -223,26 +294,29 @@ def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
         lines.append(f"The data set holds no records for {prev} to compare.")
     if missing:
         lines.append(
-            f"The theme was not recorded for {format_count(missing)} of the "
-            f"{plural(total, 'complaint')}."
+            f"The theme was not recorded for {num.count(missing)} of the "
+            f"{num.plural(total, 'complaint')}."
         )
     return lines
 
 
 def theme_chart(ctx: ReportContext, area: str) -> Chart:
     """Horizontal bars: each theme's share this year against last, for one area."""
-    years = _theme_years(ctx, area)
-    themes = _ordered_themes(years)
+    themes = _ordered_themes(_theme_years(ctx, area))
+    # The shares the published table shows, so the chart hides what it hides.
+    years = _shown_theme_years(ctx, area)
     series = {label: [s[t] for t in themes] for label, s in years.items() if s is not None}
     labels = list(series)
     if themes and series:
         described = "; ".join(
             f"{t} "
-            + " and ".join(f"{format_percent(series[label][i])} in {label}" for label in labels)
+            + " and ".join(f"{shown_percent(series[label][i])} in {label}" for label in labels)
             for i, t in enumerate(themes)
         )
     else:
         described = "No theme was recorded"
+    hidden = hidden_note(ctx, *series.values())
+    described += "." + hidden if hidden else ""
     fy = ctx.fy.label
     return grouped_bars(
         f"08-themes-{slug(area)}",
@@ -253,10 +327,10 @@ def theme_chart(ctx: ReportContext, area: str) -> Chart:
         alt=(
             f"Horizontal bar chart: themes of the informal and Stage 1 complaints about {area}, "
             f"as shares of those whose theme was recorded, {' against '.join(labels) or fy}. "
-            f"{described}."
+            f"{described}{'' if hidden else '.'}"
         ),
         caption=f"{area}: what complaints were about, {' and '.join(labels) or fy}; shares of "
-        "the complaints whose theme was recorded.",
+        f"the complaints whose theme was recorded.{hidden}",
         percent=True,
         horizontal=True,
     )
@@ -280,21 +354,29 @@ def outcome_table(ctx: ReportContext, area: str | None) -> ReportTable:
         A Children's Services area, or None for the whole council.
     """
     years = _outcome_years(ctx, area)
-    rows = []
+    rows, counts = [], []
     for label, s in years.items():
         if s is None:
             rows.append([label, None, None, None, None])
+            counts.append([label, None, None, None, None])
         else:
             rows.append([label, s["judged"], *(s[o] for o in JUDGED)])
+            # Each share's count (the shares are of a whole number of complaints).
+            counts.append(
+                [label, s["judged"], *(round((s[o] or 0.0) * s["judged"]) for o in JUDGED)]
+            )
     judged = "Stage 1 complaints judged"
     name = area or COUNCIL
+    columns = ["Year", judged, *JUDGED]
     return ReportTable(
         name=f"09-outcomes-{slug(area)}",
         title=f"{name}: outcomes of Stage 1 complaints, {list(years)[-1]} to {list(years)[0]}",
-        frame=pd.DataFrame(rows, columns=["Year", judged, *JUDGED]),
+        frame=pd.DataFrame(rows, columns=columns),
         formats={judged: "count", **{o: "percent" for o in JUDGED}},
         note="Shares of the Stage 1 complaints found fully, partially or not justified; "
         "withdrawn and open complaints are not counted.",
+        # The three outcomes add up to the complaints judged.
+        counts=(CountBlock(pd.DataFrame(counts, columns=columns), total_columns=(judged,)),),
     )
 
 
@@ -319,22 +401,27 @@ def outcome_sentences(ctx: ReportContext, area: str | None) -> list[str]:
         return [f"No Stage 1 complaints {where} were received in {fy}."]
     judged = s["judged"]
     still_open = total - judged - withdrawn
+    num = ctx.numbers
+    # The Stage 1 total is stated across the report: no part may give another away.
+    said_judged, said_withdrawn, said_open = num.split(total, [judged, withdrawn, still_open])
     others = []
     if withdrawn:
-        others.append(f"{format_count(withdrawn)} {was_were(withdrawn)} withdrawn")
+        verb = "were" if said_withdrawn in ("some", num.band) else num.was_were(withdrawn)
+        others.append(f"{said_withdrawn} {verb} withdrawn")
     if still_open:
-        others.append(f"{format_count(still_open)} had no outcome yet")
+        others.append(f"{said_open} had no outcome yet")
     if judged == 0:
         return [
-            f"{plural(total, 'Stage 1 complaint')} {where} {was_were(total)} received in {fy}, "
+            f"{num.plural(total, 'Stage 1 complaint')} {where} "
+            f"{num.was_were(total)} received in {fy}, "
             "but none was found fully, partially or not justified"
             + (f" ({and_list(others)})." if others else ".")
         ]
-    how_many = "all" if judged == total else format_count(judged)
+    how_many = "all" if judged == total else said_judged
     return [
-        f"Of the {plural(total, 'Stage 1 complaint')} {where} in {fy}, "
-        f"{how_many} {was_were(judged)} found fully, partially or not justified"
-        + (f"; {and_list(others)}." if others else ".")
+        f"Of the {num.plural(total, 'Stage 1 complaint')} {where} in {fy}, "
+        f"{how_many} {'were' if how_many in ('some', num.band) else num.was_were(judged)} "
+        "found fully, partially or not justified" + (f"; {and_list(others)}." if others else ".")
     ]
 
 
@@ -346,8 +433,13 @@ def outcome_points(ctx: ReportContext, area: str | None) -> list[str]:
     if not now or not now["judged"]:
         return []
     has_before = bool(before and before["judged"])
+    # The shares as the published table shows them: one it hides is not stated.
+    shown = ctx.suppress(outcome_table(ctx, area)).frame.set_index("Year")
     lines = []
     for o in JUDGED:
-        b = before[o] if has_before else None
+        if shown.at[fy, o] == SUPPRESSED:
+            lines.append(f"{o}: {NOT_STATED.format(what='the share')}.")
+            continue
+        b = before[o] if has_before and shown.at[prev, o] != SUPPRESSED else None
         lines.append(f"{o}: {format_percent(now[o])}, {points_phrase(now[o], b, prev)}.")
     return lines

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..figures import EQUALITY_CHARACTERISTICS, LEFT_BLANK
-from ..narrative import plural
+from ..narrative import NOT_STATED
 from ..report import ReportContext
-from ..tables import ReportTable, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable, format_percent
+
+FORMS = "(forms returned)"  # a count block's total row: never shown, but 100% of the shares
 
 LABELS = {
     "gender": "Gender",
@@ -64,6 +66,9 @@ def response_table(ctx: ReportContext) -> ReportTable:
             "Response rate: forms returned as a share of the council's complaints "
             "(informal and Stage 1) in the year."
         ),
+        total_columns=(),
+        total_rows=(),
+        derived={"Response rate": "Forms returned"},
     )
 
 
@@ -79,18 +84,24 @@ def response_sentences(ctx: ReportContext) -> list[str]:
         "those who complained about children's services.",
     ]
     forms = now["forms"]
+    num = ctx.numbers
     if forms == 0:
         out.append(f"No monitoring forms were returned in {ctx.fy}.")
         return out
-    sentence = f"In {ctx.fy}, {plural(forms, 'form')} {'was' if forms == 1 else 'were'} returned"
+    sentence = f"In {ctx.fy}, {num.plural(forms, 'form')} {num.was_were(forms)} returned"
     if now["rate"] is None:
         sentence += ", with no council complaints in the year to compare them with."
     else:
-        sentence += (
-            f" against {plural(now['complaints'], 'complaint')} across the council, "
-            f"a response rate of {format_percent(now['rate'])}"
-        )
-        if before and before.get("rate") is not None and ctx.has_year(ctx.previous.label):
+        sentence += f" against {num.plural(now['complaints'], 'complaint')} across the council"
+        # A rate beside the complaints would give a hidden number of forms away.
+        if not num.hidden(forms):
+            sentence += f", a response rate of {format_percent(now['rate'])}"
+        if (
+            before
+            and before.get("rate") is not None
+            and ctx.has_year(ctx.previous.label)
+            and not num.hidden(before.get("forms"))
+        ):
             sentence += f" ({format_percent(before['rate'])} in {ctx.previous})"
         sentence += "."
     out.append(sentence)
@@ -134,12 +145,22 @@ def characteristic_table(ctx: ReportContext, characteristic: str) -> ReportTable
     )
     if frame.empty:
         note = f"No monitoring forms were returned in {years[0]} or {years[1]}."
+    # For disclosure control: each share's count (shares are of whole forms), and the forms
+    # returned as the total each year's answers add up to.
+    counts: dict[str, list] = {"Answer": [*frame["Answer"], FORMS]}
+    for y in years:
+        forms = _forms(ctx, y)
+        counts[y] = [
+            *(None if v is None or pd.isna(v) else round(v * forms) for v in frame[y]),
+            forms if forms else None,
+        ]
     return ReportTable(
         name=f"13-equality-{characteristic.replace('_', '-')}",
         title=f"{label} of complainants who returned a monitoring form, {years[0]} and {years[1]}",
         frame=frame,
         formats={y: "percent" for y in years},
         note=note,
+        counts=(CountBlock(pd.DataFrame(counts), total_rows=(FORMS,)),),
     )
 
 
@@ -149,6 +170,13 @@ def characteristic_sentences(ctx: ReportContext, characteristic: str) -> list[st
     if _forms(ctx, ctx.fy.label) == 0:
         return [f"No monitoring forms were returned in {ctx.fy}."]
     frame = characteristic_shares(ctx, characteristic)
+    # The shares as the published table shows them: one it hides is not stated.
+    shown = ctx.suppress(characteristic_table(ctx, characteristic)).frame
+    hidden = {
+        (a, y): v == SUPPRESSED
+        for y in (ctx.fy.label, ctx.previous.label)
+        for a, v in zip(shown["Answer"], shown[y], strict=True)
+    }
     now, before = ctx.fy.label, ctx.previous.label
     given = frame[frame["Answer"] != LEFT_BLANK]
     if given.empty or given[now].max() == 0:
@@ -157,11 +185,20 @@ def characteristic_sentences(ctx: ReportContext, characteristic: str) -> list[st
     tied = given[given[now] == top[now]]["Answer"].tolist()
     answer = " and ".join(f"'{a}'" for a in tied)
     verb = "were the most common answers" if len(tied) > 1 else "was the most common answer"
-    sentence = f"For {label}, {answer} {verb}, on {format_percent(top[now])} of forms"
-    # An answer no form gave last year is usually a changed form, not a real fall to 0%.
-    if len(tied) == 1 and top[before] is not None and not pd.isna(top[before]) and top[before] > 0:
-        sentence += f" ({format_percent(top[before])} in {before})"
+    if hidden[(top["Answer"], now)]:
+        sentence = f"For {label}, {answer} {verb} ({NOT_STATED.format(what='the share')})"
+    else:
+        sentence = f"For {label}, {answer} {verb}, on {format_percent(top[now])} of forms"
+        # An answer no form gave last year is usually a changed form, not a real fall to 0%.
+        if (
+            len(tied) == 1
+            and top[before] is not None
+            and not pd.isna(top[before])
+            and top[before] > 0
+            and not hidden[(top["Answer"], before)]
+        ):
+            sentence += f" ({format_percent(top[before])} in {before})"
     blank = frame.loc[frame["Answer"] == LEFT_BLANK, now]
-    if len(blank) and blank.iloc[0]:
+    if len(blank) and blank.iloc[0] and not hidden[(LEFT_BLANK, now)]:
         sentence += f"; {format_percent(blank.iloc[0])} left it blank"
     return [sentence + "."]

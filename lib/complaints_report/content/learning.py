@@ -6,9 +6,10 @@ import pandas as pd
 
 from ..calendar import QUARTER_MONTHS, QUARTERS
 from ..charts import Chart, grouped_bars
-from ..narrative import and_list, plural, slug
+from ..narrative import Numbers, and_list, slug
 from ..report import ReportContext
 from ..tables import ReportTable, format_count
+from . import hidden_note, said, shown_count
 
 
 def _previous_learnings(ctx: ReportContext, area: str) -> int | None:
@@ -18,10 +19,21 @@ def _previous_learnings(ctx: ReportContext, area: str) -> int | None:
     return ctx.views["changes"][area]["previous"]["learnings"]
 
 
-def _count_change(now: int, before: int | None, previous: str) -> str:
-    """``up from 28 in 2022-23``: the published report compares learnings as counts."""
+def _count_change(
+    now: int,
+    before: int | None,
+    previous: str,
+    n: Numbers = Numbers(0),  # noqa: B008
+) -> str:
+    """``up from 28 in 2022-23``: the published report compares learnings as counts.
+
+    Under disclosure control (``n``) a hidden count is stated as a band and no direction is
+    given against it.
+    """
     if before is None:
         return f"with no figure for {previous} to compare"
+    if n.hidden(now, before):
+        return f"against {n.count(before) if before else 'none'} in {previous}"
     if now == before:
         return f"the same as in {previous}"
     return f"{'up' if now > before else 'down'} from {format_count(before)} in {previous}"
@@ -41,15 +53,19 @@ def learnings_table(ctx: ReportContext) -> ReportTable:
         frame=pd.DataFrame(data),
         formats={a: "count" for a in ctx.areas},
         note="Complaint records of any stage, received in the quarter, with a learning recorded.",
+        total_rows=(data["Quarter"][-1],),  # the whole year is the sum of the quarters
     )
 
 
 def learnings_chart(ctx: ReportContext) -> Chart:
     """Bars of learnings by quarter, one series per area."""
-    series = {a: [ctx.area(a)["quarters"][q]["learnings"] for q in QUARTERS] for a in ctx.areas}
-    said = "; ".join(
-        f"{a} {and_list([format_count(v) for v in vals])}" for a, vals in series.items()
+    # The figures the published table shows, so the chart hides what it hides.
+    shown = ctx.suppress(learnings_table(ctx)).frame
+    series = {a: list(shown[a][: len(QUARTERS)]) for a in ctx.areas}
+    told = "; ".join(
+        f"{a} {and_list([shown_count(v) for v in vals])}" for a, vals in series.items()
     )
+    hidden = hidden_note(ctx, *series.values())
     return grouped_bars(
         "12-learnings-by-quarter",
         list(QUARTERS),
@@ -58,9 +74,9 @@ def learnings_chart(ctx: ReportContext) -> Chart:
         ylabel="Learnings",
         alt=(
             f"Bar chart: learnings recorded by quarter (Q1 to Q4) in {ctx.fy}: "
-            f"{said or 'no service areas in the data set'}."
+            f"{told or 'no service areas in the data set'}.{hidden}"
         ),
-        caption=f"Learnings recorded by quarter, {ctx.fy}.",
+        caption=f"Learnings recorded by quarter, {ctx.fy}.{hidden}",
     )
 
 
@@ -70,16 +86,16 @@ def learnings_sentences(ctx: ReportContext, area: str) -> list[str]:
         return [f"The data set holds no {area} records."]
     quarters = ctx.area(area)["quarters"]
     n = quarters["year"]["learnings"]
-    change = _count_change(n, _previous_learnings(ctx, area), ctx.previous.label)
+    num = ctx.numbers
+    change = _count_change(n, _previous_learnings(ctx, area), ctx.previous.label, num)
     if n == 0:
         return [f"{area} recorded no learnings in {ctx.fy}, {change}."]
+    # Each quarter as the published table shows it.
+    shown = list(ctx.suppress(learnings_table(ctx)).frame[area])
     by_q = and_list(
-        [
-            f"{'none' if not quarters[q]['learnings'] else format_count(quarters[q]['learnings'])} in {q}"
-            for q in QUARTERS
-        ]
+        [f"{said(ctx, quarters[q]['learnings'], shown[i])} in {q}" for i, q in enumerate(QUARTERS)]
     )
-    return [f"{area} recorded {plural(n, 'learning')} in {ctx.fy}, {change}: {by_q}."]
+    return [f"{area} recorded {num.plural(n, 'learning')} in {ctx.fy}, {change}: {by_q}."]
 
 
 def learning_records(ctx: ReportContext, area: str | None = None) -> pd.DataFrame:
@@ -142,10 +158,11 @@ def learning_table_sentences(ctx: ReportContext, area: str | None = None) -> lis
     if n == 0:
         return [f"No learning was recorded on {where} complaints received in {ctx.fy}."]
     return [
-        f"The table lists the {plural(n, 'learning')} recorded on {where} complaints received "
+        f"The table lists the {ctx.numbers.plural(n, 'learning')} recorded on {where} "
+        "complaints received "
         f"in {ctx.fy}, in the order the complaints were received, with what the service did "
         "as a result."
-        if n > 1
+        if n > 1 or ctx.numbers.hidden(n)
         else f"The table shows the one learning recorded on {where} complaints received in "
         f"{ctx.fy}, with what the service did as a result."
     ]

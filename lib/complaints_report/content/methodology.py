@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
-from ..narrative import and_list, change_phrase, plural
+from ..narrative import Numbers, and_list, change_phrase, plural
 from ..report import ReportContext
-from ..tables import ReportTable, format_count, format_percent
+from ..tables import CountBlock, ReportTable, format_count, format_percent
+from . import council_blocks
 
 COUNCIL_ROW = "Whole council"
 
@@ -34,11 +35,19 @@ def _has_compliments(ctx: ReportContext, fy: FinancialYear) -> bool:
     return bool((ctx.prep.compliments["fy_start"] == fy.start_year).any())
 
 
-def _compared(now: int, before: int | None, previous: str) -> str:
-    """``10% more than in 2022-23``; ``against 50 in 2022-23`` when there were none this year."""
+def _compared(
+    now: int,
+    before: int | None,
+    previous: str,
+    n: Numbers = Numbers(0),  # noqa: B008
+) -> str:
+    """``10% more than in 2022-23``; ``against 50 in 2022-23`` when there were none this year.
+
+    Under disclosure control (``n``) a change against a hidden count is not given as a share.
+    """
     if now == 0 and before:
-        return f"against {format_count(before)} in {previous}"
-    return change_phrase(now, before, previous)
+        return f"against {n.count(before)} in {previous}"
+    return n.change(now, before, previous) if n.threshold else change_phrase(now, before, previous)
 
 
 def _change(now: int, before: int | None) -> float | None:
@@ -94,6 +103,13 @@ def compliments_table(ctx: ReportContext) -> ReportTable:
         frame=frame,
         formats={now: "count", before: "count", "Change": "percent"},
         note="Change: the rise (or, when negative, the fall) as a share of last year's figure.",
+        # The areas add up to children's services; a change beside a hidden count is hidden.
+        counts=council_blocks(
+            ctx.areas,
+            f"{ctx.params.children_directorate} (total)" if len(ctx.areas) > 1 else None,
+            COUNCIL_ROW,
+            {label: {now: r["now"], before: r["before"]} for label, r in rows.items()},
+        ),
     )
 
 
@@ -102,17 +118,24 @@ def compliments_sentences(ctx: ReportContext) -> list[str]:
     rows = compliments(ctx)
     prev = ctx.previous.label
     directorate = ctx.params.children_directorate
+    num = ctx.numbers
     out = []
     if ctx.areas:
-        total = sum(rows[a]["now"] for a in ctx.areas)
+        parts_now = [rows[a]["now"] for a in ctx.areas]
+        total = sum(parts_now)
         key = f"{directorate} (total)" if len(ctx.areas) > 1 else ctx.areas[0]
-        received = plural(total, "compliment") if total else "no compliments"
-        sentence = (
-            f"{directorate} received {received} in {ctx.fy}, "
-            f"{_compared(total, rows[key]['before'], prev)}"
+        received = num.plural_total(parts_now, "compliment") if total else "no compliments"
+        before = rows[key]["before"]
+        # A change against the total would give a hidden area's count away.
+        hidden_part = num.hidden(*parts_now) and not num.hidden(total)
+        compared = (
+            f"against {num.count(before)} in {prev}"
+            if hidden_part and before
+            else _compared(total, before, prev, num)
         )
+        sentence = f"{directorate} received {received} in {ctx.fy}, {compared}"
         if len(ctx.areas) > 1:
-            parts = [f"{format_count(rows[a]['now'])} for {a}" for a in ctx.areas]
+            parts = [f"{num.count(rows[a]['now'])} for {a}" for a in ctx.areas]
             sentence += f": {and_list(parts)}"
         out.append(sentence + ".")
     else:
@@ -120,9 +143,9 @@ def compliments_sentences(ctx: ReportContext) -> list[str]:
     council = rows[COUNCIL_ROW]
     n = council["now"]
     out.append(
-        f"Across the council there {'was' if n == 1 else 'were'} "
-        f"{plural(n, 'compliment') if n else 'no compliments'}, "
-        f"{_compared(n, council['before'], prev)}."
+        f"Across the council there {num.was_were(n) if n else 'were'} "
+        f"{num.plural(n, 'compliment') if n else 'no compliments'}, "
+        f"{_compared(n, council['before'], prev, num)}."
     )
     return out
 
@@ -141,10 +164,20 @@ def effectiveness_sentences(ctx: ReportContext) -> list[str]:
     if not ctx.areas:
         out.append(f"The data set holds no {directorate} records.")
         return out
+    num = ctx.numbers
     times = [ctx.views["timescales"][a][ctx.fy.label] for a in ctx.areas]
     responded = sum(r["responded"] for r in times)
     within = responded - sum(r["overdue"] for r in times)
-    if responded:
+    within_parts = [r["responded"] - r["overdue"] for r in times]
+    over_parts = [r["overdue"] for r in times]
+    if responded and num.hidden(*within_parts, *over_parts):
+        # Each area's timescales give the figures; their totals here would narrow hidden ones.
+        out.append(
+            f"Timeliness: of the {num.plural_total([r['responded'] for r in times], 'Stage 1 complaint')} "
+            f"responded to in {ctx.fy}, {num.total(within_parts)} were answered within {t} "
+            "working days (the share is in each area's timescales above)."
+        )
+    elif responded:
         out.append(
             f"Timeliness: {format_count(within)} of the {plural(responded, 'Stage 1 complaint')} "
             f"responded to in {ctx.fy} ({format_percent(within / responded)}) "
@@ -153,21 +186,20 @@ def effectiveness_sentences(ctx: ReportContext) -> list[str]:
     else:
         out.append(f"Timeliness: no Stage 1 complaints were responded to in {ctx.fy}.")
     stages = {
-        s: sum(ctx.area(a)["stages"][s] for a in ctx.areas)
-        for s in ("Stage 1", "Stage 2", "Stage 3")
+        s: [ctx.area(a)["stages"][s] for a in ctx.areas] for s in ("Stage 1", "Stage 2", "Stage 3")
     }
-    s1, s2, s3 = stages["Stage 1"], stages["Stage 2"], stages["Stage 3"]
+    s1, s2, s3 = (sum(stages[s]) for s in ("Stage 1", "Stage 2", "Stage 3"))
     out.append(
-        f"Escalation: {plural(s2, 'complaint') if s2 else 'no complaints'} reached Stage 2 and "
-        f"{format_count(s3) if s3 else 'none'} reached Stage 3 in {ctx.fy}, against "
-        f"{format_count(s1)} at Stage 1."
+        f"Escalation: {num.plural_total(stages['Stage 2'], 'complaint') if s2 else 'no complaints'} "
+        f"reached Stage 2 and {num.total(stages['Stage 3']) if s3 else 'none'} reached Stage 3 in "
+        f"{ctx.fy}, against {num.total(stages['Stage 1'])} at Stage 1."
     )
-    decided = sum(ctx.area(a)["ombudsman"]["decisions"] for a in ctx.areas)
-    upheld = sum(ctx.area(a)["ombudsman"]["upheld"] for a in ctx.areas)
+    decided = [ctx.area(a)["ombudsman"]["decisions"] for a in ctx.areas]
+    upheld = [ctx.area(a)["ombudsman"]["upheld"] for a in ctx.areas]
     out.append(
-        f"The Ombudsman: it decided {plural(decided, 'complaint')} about {directorate} in "
-        f"{ctx.fy} and upheld {format_count(upheld) if upheld else 'none'}."
-        if decided
+        f"The Ombudsman: it decided {num.plural_total(decided, 'complaint')} about {directorate} "
+        f"in {ctx.fy} and upheld {num.total(upheld) if sum(upheld) else 'none'}."
+        if sum(decided)
         else f"The Ombudsman: it made no decisions about {directorate} in {ctx.fy}."
     )
     return out
@@ -230,6 +262,7 @@ def definitions(ctx: ReportContext) -> list[str]:
         f"{format_count(1)} in {format_count(8)} shows as {format_percent(1 / 8)}), so they may "
         "not add to 100%. A dash (–) means there is nothing to divide by or no figure for "
         "that year.",
+        disclosure_sentence(ctx),
         "Personal data: staff-written text (what we learned, what we did, case subjects and "
         "Ombudsman summaries) is checked before publication; names, email addresses, phone "
         "numbers, postcodes, National Insurance numbers, dates of birth and street addresses "
@@ -237,6 +270,26 @@ def definitions(ctx: ReportContext) -> list[str]:
         "Mrs X, are kept.",
     ]
     return out
+
+
+def disclosure_sentence(ctx: ReportContext) -> str:
+    """How small numbers are treated in this report, from the year's params."""
+    t = ctx.disclosure_threshold
+    if not t:
+        return (
+            "Small numbers: every figure is shown in full; no statistical disclosure control "
+            "was applied to this report (the year's settings switch it off)."
+        )
+    return (
+        f"Small numbers: to protect the children and families behind the figures, a count from "
+        f"1 to {t} is not published. In tables and charts it is shown as [c], as is any other "
+        "figure that would let it be worked out: a total or another count it adds up with, a "
+        "percentage of it, or a percentage of what is left. Sentences say '1 to "
+        f"{t}' instead, or do not state the figure. A true zero is shown. Money (remedies "
+        "and investigation costs) is shown in full. The lists of Stage 2 cases, upheld "
+        "Ombudsman decisions and learning are lists of cases, not counts, and are published "
+        "after personal data is removed."
+    )
 
 
 def data_folder_name(ctx: ReportContext) -> str:
@@ -265,6 +318,10 @@ def records_table(ctx: ReportContext) -> ReportTable:
             in_year: [c["in_year"] for c in counts.values()],
         }
     )
+    # Disclosure control: each count on its own (no totals), except the advocacy table's rows,
+    # which are quarters, not people: a count block with no value for them hides nothing.
+    people = frame.copy()
+    people.loc[people["Table"] == TABLE_LABELS["advocacy"], ["Records read", in_year]] = None
     return ReportTable(
         name="14-records-read",
         title=f"Records read from the data set '{data_folder_name(ctx)}'",
@@ -274,6 +331,7 @@ def records_table(ctx: ReportContext) -> ReportTable:
             "Advocacy, equality monitoring and code of conduct tables are optional; 0 records "
             "read means the table was absent or empty."
         ),
+        counts=(CountBlock(people.astype(object).where(people.notna(), None)),),
     )
 
 
@@ -282,12 +340,14 @@ def data_set_sentences(ctx: ReportContext) -> list[str]:
     fy = ctx.fy
     counts = records_read(ctx)
     n, in_year = counts["complaints"]["read"], counts["complaints"]["in_year"]
+    num = ctx.numbers
     return [
         f"This report for {ctx.params.council} covers the financial year {fy} "
         f"({_day(fy.start)} to {_day(fy.end)}). It was made from the data set in the folder "
         f"'{data_folder_name(ctx)}', with a Stage 1 target of "
         f"{plural(ctx.params.targets.stage1_working_days, 'working day')}.",
-        f"The suite read {plural(n, 'complaint record')}, of which "
-        f"{format_count(in_year)} {'falls' if in_year == 1 else 'fall'} in {fy}; the table shows the "
+        f"The suite read {num.plural(n, 'complaint record')}, of which "
+        f"{num.count(in_year)} {'falls' if in_year == 1 and not num.hidden(1) else 'fall'} in "
+        f"{fy}; the table shows the "
         "records read from every table.",
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +11,10 @@ import pandas as pd
 
 from ..calendar import QUARTER_MONTHS, QUARTERS
 from ..charts import Chart, grouped_bars
+from ..disclosure import EXPLANATION
 from ..report import ReportContext
-from ..tables import MISSING, ReportTable, format_count, format_percent
+from ..tables import MISSING, SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
+from . import hidden_note, quarter_counts, shown_count
 
 PERIODS = (*QUARTERS, "year")
 COLUMNS = {**{q: q for q in QUARTERS}, "year": "Year"}
@@ -40,6 +42,18 @@ RAW_COLUMNS: dict[str, tuple[str, str]] = {
     "Part justified share": ("partly_justified_share", "percent"),
     "Compliments": ("compliments", "count"),
     "Learnings": ("learnings", "count"),
+}
+
+# The raw (CSV) columns each published scorecard row shows: a cell is hidden when any is.
+SHOWN_FROM: dict[str, tuple[str, ...]] = {
+    "formal": ("Formal complaints",),
+    "informal": ("Informal complaints",),
+    "ombudsman": ("Ombudsman decisions upheld", "Ombudsman decisions"),
+    "overdue_share": ("Overdue share",),
+    "fully_justified_share": ("Fully justified share",),
+    "partly_justified_share": ("Part justified share",),
+    "compliments": ("Compliments",),
+    "learnings": ("Learnings",),
 }
 
 _EMPTY_PERIOD: dict[str, Any] = {
@@ -86,6 +100,26 @@ class ScorecardTable(ReportTable):
 
     def to_csv(self, out_dir: Path) -> Path:
         return self.raw.to_csv(out_dir)
+
+    def suppressed(self, threshold: int) -> ScorecardTable:
+        """Disclosure control on the raw table (its count blocks), and each published cell
+        hidden when any figure it shows is: ``1/1`` becomes ``[c]``, as does a share whose
+        count, or whose complement (e.g. the responses within the target), is small."""
+        if threshold <= 0:
+            return self
+        raw = self.raw.suppressed(threshold)
+        shown = self.frame.astype(object).reset_index(drop=True)
+        hidden = False
+        for r, (_, key, _) in enumerate(ROWS):
+            for p, column in enumerate(COLUMNS.values()):
+                if any(raw.frame.at[p, c] == SUPPRESSED for c in SHOWN_FROM[key]):
+                    shown.at[r, column] = SUPPRESSED
+                    hidden = True
+        note = self.note
+        if hidden:
+            explanation = EXPLANATION.format(threshold=threshold)
+            note = f"{note} {explanation}" if note else explanation
+        return replace(self, frame=shown, note=note, raw=raw)
 
 
 def area_slug(area: str) -> str:
@@ -142,6 +176,58 @@ def scorecard_table(ctx: ReportContext, area: str) -> ScorecardTable:
             title,
             raw,
             formats={col: how for col, (_, how) in RAW_COLUMNS.items()},  # type: ignore[misc]
+            counts=_count_blocks(ctx, area),
+        ),
+    )
+
+
+def _count_blocks(ctx: ReportContext, area: str) -> tuple[CountBlock, ...]:
+    """The counts behind the raw scorecard, for disclosure control: every quarter adds up to
+    the year; Ombudsman decisions are upheld plus not upheld; responses are within plus over
+    the target; judged complaints are fully, partly plus not justified. The complements (not
+    upheld, within target, not justified) are not shown but a share or ratio gives them away."""
+    q = quarter_counts(ctx, area)
+    periods = [COLUMNS[p] for p in PERIODS]
+
+    def block(columns: dict[str, Any], total: str | None = None) -> CountBlock:
+        frame = pd.DataFrame(
+            {"Period": periods, **{c: [int(v) for v in values] for c, values in columns.items()}}
+        )
+        return CountBlock(frame, total_columns=(total,) if total else (), total_rows=("Year",))
+
+    return (
+        block(
+            {
+                "Formal complaints": q["formal"],
+                "Informal complaints": q["informal"],
+                "Compliments": q["compliments"],
+                "Learnings": q["learnings"],
+            }
+        ),
+        block(
+            {
+                "Ombudsman decisions upheld": q["ombudsman_upheld"],
+                "not upheld": q["ombudsman_decisions"] - q["ombudsman_upheld"],
+                "Ombudsman decisions": q["ombudsman_decisions"],
+            },
+            "Ombudsman decisions",
+        ),
+        block(
+            {
+                "Overdue share": q["overdue"],
+                "within target": q["responded"] - q["overdue"],
+                "responded": q["responded"],
+            },
+            "responded",
+        ),
+        block(
+            {
+                "Fully justified share": q["fully"],
+                "Part justified share": q["partly"],
+                "not justified": q["judged"] - q["fully"] - q["partly"],
+                "judged": q["judged"],
+            },
+            "judged",
         ),
     )
 
@@ -149,34 +235,42 @@ def scorecard_table(ctx: ReportContext, area: str) -> ScorecardTable:
 def total_sentences(ctx: ReportContext, area: str) -> list[str]:
     """``Total complaints = 139`` as a sentence, with the formal and informal split."""
     year = _quarters(ctx, area)["year"]
-    total = year["formal"] + year["informal"]
+    formal, informal = year["formal"], year["informal"]
+    total = formal + informal
     fy = ctx.fy.label
     if total == 0:
         return [f"Total complaints about {area} in {fy}: none."]
+    n = ctx.numbers
+    if n.hidden(formal, informal):
+        # The total would give a hidden part away (total minus the other part): parts only.
+        return [
+            f"Complaints about {area} in {fy}: {n.count(formal)} formal and "
+            f"{n.count(informal)} informal."
+        ]
     return [
         f"Total complaints about {area} in {fy}: {format_count(total)} "
-        f"({format_count(year['formal'])} formal and {format_count(year['informal'])} informal)."
+        f"({format_count(formal)} formal and {format_count(informal)} informal)."
     ]
 
 
 def scorecard_chart(ctx: ReportContext, area: str) -> Chart:
     """Grouped bars: the area's formal and informal complaints in each quarter."""
-    quarters = _quarters(ctx, area)
+    # The figures the published scorecard shows, so the chart never shows what it hides.
+    raw = ctx.suppress(scorecard_table(ctx, area)).raw.frame
     fy = ctx.fy.label
-    series = {
-        "Formal (Stage 1)": [quarters[q]["formal"] for q in QUARTERS],
-        "Informal": [quarters[q]["informal"] for q in QUARTERS],
-    }
+    columns = {"Formal (Stage 1)": "Formal complaints", "Informal": "Informal complaints"}
+    series = {label: list(raw[column][: len(QUARTERS)]) for label, column in columns.items()}
 
-    def listed(values: list[int]) -> str:
+    def listed(label: str) -> str:
         by_quarter = ", ".join(
-            f"{q} {format_count(v)}" for q, v in zip(QUARTERS, values, strict=True)
+            f"{q} {shown_count(v)}" for q, v in zip(QUARTERS, series[label], strict=True)
         )
-        return f"{by_quarter} ({format_count(sum(values))} in the year)"
+        return f"{by_quarter} ({shown_count(raw[columns[label]].iloc[-1])} in the year)"
 
+    hidden = hidden_note(ctx, *series.values())
     alt = (
         f"Bar chart: formal and informal complaints about {area} by quarter in {fy}. "
-        f"Formal: {listed(series['Formal (Stage 1)'])}. Informal: {listed(series['Informal'])}."
+        f"Formal: {listed('Formal (Stage 1)')}. Informal: {listed('Informal')}.{hidden}"
     )
     return grouped_bars(
         f"04-complaints-by-quarter-{area_slug(area)}",
@@ -185,7 +279,7 @@ def scorecard_chart(ctx: ReportContext, area: str) -> Chart:
         title=f"{area}: complaints by quarter, {fy}",
         ylabel="Complaints",
         alt=alt,
-        caption=f"Formal and informal complaints about {area} by quarter, {fy}.",
+        caption=f"Formal and informal complaints about {area} by quarter, {fy}.{hidden}",
     )
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..narrative import and_list, change_phrase, plural, slug, was_were
+from ..narrative import NOT_STATED, Numbers, and_list, slug
 from ..report import ReportContext
-from ..tables import ReportTable, format_count, format_money
+from ..tables import CountBlock, ReportTable, format_count, format_money
 from ..views import ombudsman_upheld, remedy_history, stage2_cases, stage2_cost_history, statutory
-from . import area_entry, view_for
+from . import area_entry, council_blocks, view_for
 
 ESCALATIONS = ("Stage 2", "Stage 3")
 COST_COLUMNS = {
@@ -23,10 +23,21 @@ COST_COLUMNS = {
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _count_against(now: int, before: int | None, previous: str) -> str:
-    """``up from 1 in 2022-23``; counts this small read better as numbers than as percentages."""
+def _count_against(
+    now: int,
+    before: int | None,
+    previous: str,
+    n: Numbers = Numbers(0),  # noqa: B008
+) -> str:
+    """``up from 1 in 2022-23``; counts this small read better as numbers than as percentages.
+
+    Under disclosure control (``n``) a hidden count is stated as a band, and "the same as"
+    or "up"/"down" against a hidden count is not said (it would narrow the band).
+    """
     if before is None:
         return f"with no figure for {previous} to compare"
+    if n.hidden(now, before):
+        return f"against {n.count(before) if before else 'none'} in {previous}"
     if now == before:
         return f"the same as in {previous}"
     was = format_count(before) if before else "none"
@@ -86,13 +97,47 @@ def statutory_table(ctx: ReportContext, area: str) -> ReportTable:
     note = "Representations are complaints resolved informally, outside the statutory process."
     if missing:
         note += f" The data set holds no records for {', '.join(missing)} (shown as –)."
+    # The counts the text cells show, for disclosure control: each stage on its own, and the
+    # Ombudsman's decisions as upheld plus not upheld (the upheld count is in the same cell).
+    approaches = data["Complaints"][-1]
+
+    def counts(rows: dict[str, str]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "Complaints": list(rows),
+                **{
+                    label: [None if row is None else _count(row, key) for key in rows.values()]
+                    for label, row in years.items()
+                },
+            }
+        )
+
+    stage_block = CountBlock(counts(dict(stages)))
+    ombudsman_block = CountBlock(
+        counts(
+            {
+                approaches: "ombudsman_decisions",
+                "upheld": "ombudsman_upheld",
+                "not upheld": "ombudsman_not_upheld",
+            }
+        ),
+        total_rows=(approaches,),
+        rows={"upheld": approaches},
+    )
     return ReportTable(
         name=f"05-statutory-{slug(area)}",
         title=f"{area}: complaints by stage and approaches to the Ombudsman, "
         f"{' to '.join([list(years)[-1], list(years)[0]])}",
         frame=pd.DataFrame(data),
         note=note,
+        counts=(stage_block, ombudsman_block),
     )
+
+
+def _count(row: dict[str, int], key: str) -> int:
+    if key == "ombudsman_not_upheld":
+        return row["ombudsman_decisions"] - row["ombudsman_upheld"]
+    return row[key]
 
 
 def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
@@ -106,30 +151,34 @@ def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
     def b(key: str) -> int | None:
         return None if before is None else before[key]
 
+    num = ctx.numbers
     if now["Informal"] == 0 and now["Stage 1"] == 0:
         lines = [
             f"{area} had no representations (informal complaints) or Stage 1 complaints in {fy}."
         ]
     else:
         lines = [
-            f"In {fy} {area} had {plural(now['Informal'], 'representation')} (informal complaints), "
-            f"{change_phrase(now['Informal'], b('Informal'), prev)}, and "
-            f"{plural(now['Stage 1'], 'Stage 1 complaint')}, "
-            f"{change_phrase(now['Stage 1'], b('Stage 1'), prev)}."
+            f"In {fy} {area} had {num.plural(now['Informal'], 'representation')} (informal "
+            f"complaints), {num.change(now['Informal'], b('Informal'), prev)}, and "
+            f"{num.plural(now['Stage 1'], 'Stage 1 complaint')}, "
+            f"{num.change(now['Stage 1'], b('Stage 1'), prev)}."
         ]
     s2, s3 = now["Stage 2"], now["Stage 3"]
     if s2 or s3:
         lines.append(
-            f"{plural(s2, 'complaint') if s2 else 'No complaint'} went to Stage 2 and "
-            f"{format_count(s3) if s3 else 'none'} to Stage 3."
+            f"{num.plural(s2, 'complaint') if s2 else 'No complaint'} went to Stage 2 and "
+            f"{num.count(s3) if s3 else 'none'} to Stage 3."
         )
     else:
         lines.append(f"No complaint went to Stage 2 or Stage 3 in {fy}.")
     n, upheld = now["ombudsman_decisions"], now["ombudsman_upheld"]
     if n:
         lines.append(
-            f"The Ombudsman decided {plural(n, 'complaint')} about {area} and upheld "
-            f"{format_count(upheld) if upheld else 'none'}."
+            f"The Ombudsman decided {num.plural(n, 'complaint')} about {area} and upheld "
+            f"{num.count(upheld) if upheld else 'none'}."
+            if not num.hidden_rest(upheld, n)
+            else f"The Ombudsman decided {num.plural(n, 'complaint')} about {area} "
+            f"({NOT_STATED.format(what='how many it upheld')})."
         )
     else:
         lines.append(f"The Ombudsman made no decisions about {area} in {fy}.")
@@ -203,23 +252,26 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
     now, before = years[fy], years.get(prev)
     if now is None:
         return [f"The data set holds no complaint records for {fy}."]
+    num = ctx.numbers
     s2 = now["Stage 2"]
     s2_before = None if before is None else before["Stage 2"]
     if s2 == 0 and s2_before == 0:
         lines = [f"No case was accepted at Stage 2 in {fy}, as in {prev}."]
     elif s2 == 0:
-        lines = [f"No case was accepted at Stage 2 in {fy}, {_count_against(0, s2_before, prev)}."]
+        lines = [
+            f"No case was accepted at Stage 2 in {fy}, {_count_against(0, s2_before, prev, num)}."
+        ]
     else:
         lines = [
-            f"{plural(s2, 'case')} {was_were(s2)} accepted at Stage 2 in {fy}, "
-            f"{_count_against(s2, s2_before, prev)}."
+            f"{num.plural(s2, 'case')} {num.was_were(s2)} accepted at Stage 2 in {fy}, "
+            f"{_count_against(s2, s2_before, prev, num)}."
         ]
     if now["Stage 3"]:
-        lines.append(f"{plural(now['Stage 3'], 'case')} went on to Stage 3 (a review panel).")
+        lines.append(f"{num.plural(now['Stage 3'], 'case')} went on to Stage 3 (a review panel).")
     cases = view_for(ctx, "stage2_cases", area, stage2_cases)
     still_open = sum(c["outcome"] is None for c in cases)
     if still_open:
-        lines.append(f"{plural(still_open, 'case')} {was_were(still_open)} still open.")
+        lines.append(f"{num.plural(still_open, 'case')} {num.was_were(still_open)} still open.")
     costs = area_entry(ctx, area)["stage2_costs"]
     total = round(sum(costs.values()), 2)
     history = view_for(ctx, "stage2_cost_history", area, stage2_cost_history)
@@ -277,6 +329,10 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
             for d, u in zip(frame["Decisions"], frame["Upheld"], strict=True)
         ],
     )
+    # Decisions are upheld plus not upheld: the share upheld gives the "not upheld" count away.
+    counts = {
+        str(r[0]): {"Decisions": r[1], "Upheld": r[2], "not upheld": r[1] - r[2]} for r in rows
+    }
     return ReportTable(
         name="06-ombudsman-decisions",
         title=f"Ombudsman decisions and remedies, {ctx.fy.label}",
@@ -289,6 +345,13 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
         },
         note="Decisions are counted in the year the Ombudsman made them. Remedies are the "
         "financial remedies the council was asked to pay.",
+        counts=council_blocks(
+            ctx.areas,
+            "Children's services" if len(ctx.areas) > 1 else None,
+            "Whole council",
+            counts,
+            total_columns=("Decisions",),
+        ),
     )
 
 
@@ -306,22 +369,41 @@ def ombudsman_sentences(ctx: ReportContext) -> list[str]:
     n, upheld = council["ombudsman_decisions"], council["ombudsman_upheld"]
     if n == 0:
         return [f"The Ombudsman made no decisions about the council in {fy}."]
+    num = ctx.numbers
+    # Upheld is stated only when it and the decisions not upheld (the rest) are not hidden.
+    stated = not num.hidden_rest(upheld, n)
     lines = [
-        f"Across the council, the Ombudsman decided {plural(n, 'complaint')} in {fy} and upheld "
-        f"{format_count(upheld) if upheld else 'none'}."
+        f"Across the council, the Ombudsman decided {num.plural(n, 'complaint')} in {fy}"
+        + (
+            f" and upheld {num.count(upheld) if upheld else 'none'}."
+            if stated
+            else f" ({NOT_STATED.format(what='how many it upheld')})."
+        )
     ]
     per_area = {a: area_entry(ctx, a)["ombudsman"]["upheld"] for a in ctx.areas}
     children = sum(per_area.values())
     if upheld:
-        detail = and_list(
-            [f"{format_count(k) if k else 'none'} about {a}" for a, k in per_area.items()]
-        )
-        share = format_count(children) if children else "None"
-        lines.append(
-            f"{share} of the {format_count(upheld)} upheld decisions {was_were(children)} "
-            "about children's services"
-            + (f" ({detail})." if children and len(per_area) > 1 else ".")
-        )
+        of_the = f" of the {num.count(upheld)}" if stated and not num.hidden(upheld) else " of the"
+        if len(per_area) > 1 and num.hidden(*per_area.values()) and not num.hidden(children):
+            # The total beside the other area's figure would give a hidden one away.
+            first, *rest = per_area.items()
+            parts = [
+                f"{num.count(first[1]) if first[1] else 'none'} "
+                f"{num.was_were(first[1])} about {first[0]}",
+                *(f"{num.count(k) if k else 'none'} about {a}" for a, k in rest),
+            ]
+            total = f" {num.count(upheld)}" if stated and not num.hidden(upheld) else ""
+            lines.append(f"Of the{total} upheld decisions, {and_list(parts)}.")
+        else:
+            detail = and_list(
+                [f"{num.count(k) if k else 'none'} about {a}" for a, k in per_area.items()]
+            )
+            share = num.count(children) if children else "None"
+            lines.append(
+                f"{share}{of_the} upheld decisions {num.was_were(children)} "
+                "about children's services"
+                + (f" ({detail})." if children and len(per_area) > 1 else ".")
+            )
     remedies = _children_remedies(ctx, fy)
     before = _children_remedies(ctx, prev) if ctx.has_year(prev) else None
     if remedies or before:
@@ -343,20 +425,26 @@ def ombudsman_area_sentences(ctx: ReportContext, area: str) -> list[str]:
     n, upheld = o["decisions"], o["upheld"]
     if n == 0:
         return [f"The Ombudsman made no decisions about {area} in {fy}."]
-    line = (
-        f"The Ombudsman decided {plural(n, 'complaint')} about {area} in {fy} and upheld "
-        f"{format_count(upheld) if upheld else 'none'}"
+    num = ctx.numbers
+    line = f"The Ombudsman decided {num.plural(n, 'complaint')} about {area} in {fy}" + (
+        f" and upheld {num.count(upheld) if upheld else 'none'}"
+        if not num.hidden_rest(upheld, n)
+        else f" ({NOT_STATED.format(what='how many it upheld')})"
     )
     if ctx.has_year(prev):
         b = area_entry(ctx, area, ctx.previous)["ombudsman"]
-        line += f" ({format_count(b['decisions'])} decided and {format_count(b['upheld'])} upheld in {prev})"
+        line += f" ({num.count(b['decisions'])} decided" + (
+            f" and {num.count(b['upheld'])} upheld in {prev})"
+            if not num.hidden_rest(b["upheld"], b["decisions"])
+            else f" in {prev})"
+        )
     lines = [line + "."]
     if upheld:
         lines.append(
             f"Remedies came to {format_money(o['remedy_total'])}."
             if o["remedy_total"]
             else "The upheld decision carried no financial remedy."
-            if upheld == 1
+            if upheld == 1 and not num.hidden(upheld)
             else "None of the upheld decisions carried a financial remedy."
         )
     return lines
@@ -372,10 +460,11 @@ def upheld_intro(ctx: ReportContext) -> list[str]:
     areas = upheld_areas(ctx)
     if not areas:
         return [f"The Ombudsman upheld no complaints about children's services in {ctx.fy.label}."]
-    n = sum(len(view_for(ctx, "ombudsman_upheld", a, ombudsman_upheld)) for a in areas)
+    parts = [len(view_for(ctx, "ombudsman_upheld", a, ombudsman_upheld)) for a in areas]
     return [
         f"The {'table lists' if len(areas) == 1 else 'tables list'} the "
-        f"{plural(n, 'upheld decision')} about children's services in {ctx.fy.label}: the "
+        f"{ctx.numbers.plural_total(parts, 'upheld decision')} about children's services in "
+        f"{ctx.fy.label}: the "
         "remedy, the complaint in brief and the service improvements the Ombudsman recommended."
     ]
 

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from ..calendar import FinancialYear
-from ..narrative import change_phrase, key_messages, plural
+from ..narrative import change_phrase, key_messages
 from ..report import ReportContext
-from ..tables import ReportTable, format_count, format_money
+from ..tables import ReportTable, format_money
 
 
 def _long_date(d: date, weekday: bool = False) -> str:
@@ -73,6 +73,7 @@ def executive_key_messages(ctx: ReportContext) -> list[str]:
         before["council"] if before else None,
         ctx.fy.label,
         ctx.views["member_conduct"],
+        numbers=ctx.numbers,
     )
 
 
@@ -91,6 +92,7 @@ def childrens_services(ctx: ReportContext) -> list[str]:
     if not ctx.areas:
         return [f"No {ctx.params.children_directorate} complaints were recorded in {fy}."]
     lines = []
+    num = ctx.numbers
     for area in ctx.areas:
         formal, informal = _area_counts(ctx.figures, area)
         total = formal + informal
@@ -99,13 +101,18 @@ def childrens_services(ctx: ReportContext) -> list[str]:
             compare = change_phrase(total, None, prev)
         else:
             # An area present in the data set but with no records last year had none then.
-            compare = change_phrase(total, sum(then) if then else 0, prev)
+            was = sum(then) if then else 0
+            compare = (
+                f"against {num.count(was)} in {prev}"  # a change would reveal a hidden part
+                if was and num.hidden(formal, informal)
+                else num.change(total, was, prev)
+            )
         if total == 0:
             lines.append(f"{area} received no complaints in {fy} ({compare}).")
             continue
         lines.append(
-            f"{area} received {plural(total, 'complaint')} in {fy} "
-            f"({format_count(formal)} formal and {format_count(informal)} informal), {compare}."
+            f"{area} received {num.plural_total([formal, informal], 'complaint')} in {fy} "
+            f"({num.count(formal)} formal and {num.count(informal)} informal), {compare}."
         )
     return lines
 
