@@ -150,17 +150,19 @@ def lines(
     style()
     markers = ("o", "s", "^", "D", "v", "P")
     fig, ax = plt.subplots(figsize=(A4_TEXT_WIDTH_IN, 3.2))
+    # Positions, not category names: a year whose only value is hidden keeps its place.
+    positions = list(range(len(x)))
     for i, (label, values) in enumerate(series.items()):
         vals = [None if v is None or _hidden(v) else (100 * v if percent else v) for v in values]
         ax.plot(
-            list(x),
+            positions,
             vals,
             marker=markers[i % len(markers)],
             color=PALETTE[i % len(PALETTE)],
             label=label,
             linewidth=2,
         )
-        for xi, v in zip(x, values, strict=True):
+        for xi, v in zip(positions, values, strict=True):
             if _hidden(v):
                 ax.annotate(
                     SUPPRESSED,
@@ -170,6 +172,7 @@ def lines(
                     ha="center",
                     fontsize=8,
                 )
+    ax.set_xticks(positions, list(x))
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     if percent:
