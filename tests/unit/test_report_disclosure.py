@@ -511,12 +511,48 @@ def test_records_read_hides_small_counts_of_people_but_not_of_advocacy_quarters(
     assert cells["Equality monitoring forms"]["Records in 2023-24"] == "20"
 
 
-def test_free_text_lists_keep_their_rows_and_are_still_redacted(ctx):
+def test_a_short_list_of_cases_is_withheld_as_its_length_is_a_count(ctx, off):
+    # 2 Stage 2 cases in social care: listing them would show the hidden count.
+    assert len(statutory.stage2_table(off, CSC).frame) == 3  # 2 cases and the total
     table = statutory.stage2_table(ctx, CSC)
+    assert list(table.frame["Case reference"]) == ["Total"]  # the cost total (money) stays
+    assert table.display_frame()["Investigating Officer cost"].iloc[-1] == "£2,400.00"
+    assert "are not listed" in table.note
     safe = ctx.suppress(ctx.redact(table))
-    assert safe.free_text == table.free_text
-    assert len(safe.frame) == len(table.frame)
-    assert safe.display_frame()["Investigating Officer cost"].iloc[-1] == "£2,400.00"
+    assert safe.free_text == table.free_text and len(safe.frame) == 1
+
+
+def test_upheld_decisions_are_not_listed_when_their_count_is_hidden(ctx, off):
+    assert shown(ctx.suppress(statutory.ombudsman_table(ctx)))[CSC]["Upheld"] == C
+    for area, upheld in ((CSC, 1), (NSC, 4)):
+        assert len(statutory.upheld_table(off, area).frame) == upheld
+        withheld = statutory.upheld_table(ctx, area)
+        assert withheld.frame.empty and "not listed" in withheld.note
+    intro = " ".join(statutory.upheld_intro(ctx))
+    assert "The decisions are not listed" in intro and "tables list" not in intro
+    assert "tables list the 5 upheld decisions" in " ".join(statutory.upheld_intro(off))
+
+
+def test_a_long_list_whose_count_is_shown_is_published(ctx):
+    # 14 learnings in social care: the year's count is shown, so the list may be too.
+    assert shown(ctx.suppress(learning.learnings_table(ctx)))[f"{ctx.fy} (whole year)"][CSC] == "14"
+    table = learning.learning_table(ctx)
+    assert len(table.frame) == 14 and "not listed" not in (table.note or "")
+    assert learning.learning_table_sentences(ctx)[0].startswith("The table lists the 14")
+
+
+def test_a_list_is_withheld_when_a_table_hides_its_count_even_if_long(ctx, monkeypatch):
+    from complaints_report import content
+
+    table = learning.learnings_table(ctx)
+    hidden = ctx.suppress(table)
+    year = f"{ctx.fy} (whole year)"
+    frame = hidden.frame.copy()
+    frame.loc[frame.iloc[:, 0] == year, CSC] = C  # as if secondary suppression had hidden it
+    monkeypatch.setattr(ctx, "suppress", lambda t: replace(hidden, frame=frame))
+    assert content.list_withheld(ctx, 14, table, ((year, CSC),))
+    assert not content.list_withheld(ctx, 14, table, ((year, NSC),))
+    assert not content.list_withheld(ctx, 0, table, ((year, CSC),))
 
 
 # --- figures.json stays whole ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from ..calendar import FinancialYear
 from ..disclosure import EXPLANATION
 from ..figures import _area_masks, _quarter_frame, area_figures
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, format_count, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
 
 
 def area_entry(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
@@ -106,3 +106,51 @@ def said(ctx: ReportContext, value: int, shown: Any, none: str = "none") -> str:
     if not (isinstance(shown, str) and shown == SUPPRESSED):
         return format_count(value)
     return ctx.numbers.band if ctx.numbers.hidden(value) else "some"
+
+
+LIST_WITHHELD = (
+    "The {what} are not listed: there are too few to publish without risk of identifying the "
+    "people involved, or their number would give away a figure hidden elsewhere in the report."
+)
+"""The note of a list of cases withheld by disclosure control."""
+
+
+def list_withheld(
+    ctx: ReportContext,
+    rows: int,
+    counts: ReportTable | None = None,
+    cells: tuple[tuple[str, str], ...] = (),
+) -> bool:
+    """Whether a list of ``rows`` cases must be withheld under the year's disclosure control.
+
+    A list of cases gives its number away to anyone who counts its rows. So it is withheld when
+    it has 1 to ``threshold`` rows, or when the table ``counts`` (as published, after
+    suppression) hides the count it lists, at ``cells`` (row label, column); e.g. the Stage 2
+    cases of an area when the statutory table hides that area's Stage 2 count.
+    """
+    threshold = ctx.disclosure_threshold
+    if threshold <= 0 or rows == 0:
+        return False
+    if rows <= threshold:
+        return True
+    if counts is None:
+        return False
+    shown = ctx.suppress(counts).frame
+    labels = shown.iloc[:, 0].astype(str)
+    return any(
+        bool((shown.loc[labels == row, column].astype(str) == SUPPRESSED).any())
+        for row, column in cells
+        if column in shown.columns
+    )
+
+
+def withhold_rows(
+    listing: ReportTable, what: str, keep: tuple[str, ...] = ("Total",)
+) -> ReportTable:
+    """``listing`` without its case rows (rows labelled as in ``keep``, such as a money total,
+    stay), its note saying why."""
+    from dataclasses import replace
+
+    frame = listing.frame
+    kept = frame[frame.iloc[:, 0].astype(str).isin(keep)].reset_index(drop=True)
+    return replace(listing, frame=kept, note=LIST_WITHHELD.format(what=what))

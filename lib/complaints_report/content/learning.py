@@ -9,7 +9,7 @@ from ..charts import Chart, grouped_bars
 from ..narrative import Numbers, and_list, slug
 from ..report import ReportContext
 from ..tables import ReportTable, format_count
-from . import hidden_note, said, shown_count
+from . import hidden_note, list_withheld, said, shown_count, withhold_rows
 
 
 def _previous_learnings(ctx: ReportContext, area: str) -> int | None:
@@ -142,13 +142,23 @@ def learning_table(ctx: ReportContext, area: str | None = None) -> ReportTable:
     if frame.empty:
         note = f"No learning was recorded on {where} complaints received in {ctx.fy}."
     suffix = "" if area is None else f"-{slug(area)}"
-    return ReportTable(
+    table = ReportTable(
         name=f"12-learning-from-complaints{suffix}",
         title=f"What we learned from complaints and what we did, {where}, {ctx.fy}",
         frame=frame,
         note=note,
         free_text=("What we learned", "What we did"),
     )
+    if _withheld(ctx, len(frame), area):
+        return withhold_rows(table, f"learnings recorded on {where} complaints", keep=())
+    return table
+
+
+def _withheld(ctx: ReportContext, rows: int, area: str | None) -> bool:
+    """Whether the list's length would give away a learnings count the report hides."""
+    year = f"{ctx.fy} (whole year)"
+    areas = ctx.areas if area is None else [area]
+    return list_withheld(ctx, rows, learnings_table(ctx), tuple((year, a) for a in areas))
 
 
 def learning_table_sentences(ctx: ReportContext, area: str | None = None) -> list[str]:
@@ -157,6 +167,12 @@ def learning_table_sentences(ctx: ReportContext, area: str | None = None) -> lis
     where = "Children's Services" if area is None else area
     if n == 0:
         return [f"No learning was recorded on {where} complaints received in {ctx.fy}."]
+    if _withheld(ctx, n, area):
+        return [
+            f"The {ctx.numbers.plural(n, 'learning')} recorded on {where} complaints received in "
+            f"{ctx.fy} {'are' if n > 1 or ctx.numbers.hidden(n) else 'is'} not listed: there are too few to publish without "
+            "risk of identifying the people involved."
+        ]
     return [
         f"The table lists the {ctx.numbers.plural(n, 'learning')} recorded on {where} "
         "complaints received "

@@ -10,7 +10,7 @@ from ..narrative import NOT_STATED, Numbers, and_list, slug
 from ..report import ReportContext
 from ..tables import CountBlock, ReportTable, format_count, format_money
 from ..views import ombudsman_upheld, remedy_history, stage2_cases, stage2_cost_history, statutory
-from . import area_entry, council_blocks, view_for
+from . import area_entry, council_blocks, list_withheld, view_for, withhold_rows
 
 ESCALATIONS = ("Stage 2", "Stage 3")
 COST_COLUMNS = {
@@ -235,7 +235,7 @@ def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
         note += " – : not yet known (the case is still open)."
     if not cases:
         note = f"No complaint about {area} went to Stage 2 or Stage 3 in {ctx.fy.label}."
-    return ReportTable(
+    table = ReportTable(
         name=f"05-stage2-cases-{slug(area)}",
         title=f"{area}: Stage 2 and Stage 3 cases, {ctx.fy.label}",
         frame=pd.DataFrame(rows, columns=columns),
@@ -243,6 +243,10 @@ def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
         note=note,
         free_text=("Brief subject",),
     )
+    cells = tuple((stage, ctx.fy.label) for stage in ESCALATIONS)
+    if list_withheld(ctx, len(cases), statutory_table(ctx, area), cells):
+        return withhold_rows(table, f"{area} Stage 2 and Stage 3 cases")  # the cost total stays
+    return table
 
 
 def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
@@ -461,12 +465,25 @@ def upheld_intro(ctx: ReportContext) -> list[str]:
     if not areas:
         return [f"The Ombudsman upheld no complaints about children's services in {ctx.fy.label}."]
     parts = [len(view_for(ctx, "ombudsman_upheld", a, ombudsman_upheld)) for a in areas]
-    return [
+    lines = [
         f"The {'table lists' if len(areas) == 1 else 'tables list'} the "
         f"{ctx.numbers.plural_total(parts, 'upheld decision')} about children's services in "
         f"{ctx.fy.label}: the "
         "remedy, the complaint in brief and the service improvements the Ombudsman recommended."
     ]
+    withheld = [a for a in areas if _upheld_withheld(ctx, a)]
+    if len(withheld) == len(areas):
+        lines = [
+            f"The Ombudsman upheld {ctx.numbers.plural_total(parts, 'complaint')} about "
+            f"children's services in {ctx.fy.label}. The decisions are not listed: there are too "
+            "few to publish without risk of identifying the people involved."
+        ]
+    elif withheld:
+        lines.append(
+            f"The decisions about {and_list(withheld)} are not listed: there are too few to "
+            "publish without risk of identifying the people involved."
+        )
+    return lines
 
 
 def _remedy(rec: dict[str, Any]) -> str:
@@ -497,10 +514,18 @@ def upheld_table(ctx: ReportContext, area: str) -> ReportTable:
         if recs
         else f"The Ombudsman upheld no complaints about {area} in {ctx.fy.label}."
     )
-    return ReportTable(
+    table = ReportTable(
         name=f"06-ombudsman-upheld-{slug(area)}",
         title=f"{area}: upheld Ombudsman decisions, {ctx.fy.label}",
         frame=frame,
         note=note,
         free_text=("Remedy", "Complaint in brief", "Service improvement recommendations"),
     )
+    if _upheld_withheld(ctx, area):
+        return withhold_rows(table, f"upheld Ombudsman decisions about {area}")
+    return table
+
+
+def _upheld_withheld(ctx: ReportContext, area: str) -> bool:
+    recs = view_for(ctx, "ombudsman_upheld", area, ombudsman_upheld)
+    return list_withheld(ctx, len(recs), ombudsman_table(ctx), ((area, "Upheld"),))
