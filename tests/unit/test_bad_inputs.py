@@ -128,6 +128,41 @@ def test_validate_command_reports_every_expected_problem(case, tmp_path, monkeyp
     assert _fingerprint(case) == before
 
 
+BAD_CASES = [c for c in CASES if _expectations(c)]
+
+
+@pytest.mark.parametrize("case", BAD_CASES, ids=[c.name for c in BAD_CASES])
+def test_run_refuses_every_bad_export_and_leaves_the_last_outputs_alone(
+    case, tmp_path, monkeypatch, capsys
+):
+    """``complaints-report run`` on a bad export: exit 1, every expected problem, no traceback,
+    and the year's last good outputs untouched, with no staging folder left behind."""
+    from complaints_report import paths
+    from complaints_report.cli import EXIT_DATA, main
+
+    pdir = tmp_path / "params"
+    pdir.mkdir()
+    (pdir / "defaults.yml").write_text(
+        yaml.safe_dump({"council": "Test Council", "columns": _columns(case) or {}}),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(paths, "PARAMS_DIR", pdir)
+    out = tmp_path / "outputs"
+    last_good = out / "2023-24" / "site" / "index.html"
+    last_good.parent.mkdir(parents=True)
+    last_good.write_text("last good report", encoding="utf-8")
+    code = main(["run", "2023-24", "--data", str(case), "--out", str(out), "--no-progress"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert code == EXIT_DATA
+    for file, row, column, message in _expectations(case):
+        assert _location(file, row, column) in captured.err and message in captured.err
+    year = out / "2023-24"
+    assert sorted(str(p.relative_to(year)) for p in year.rglob("*")) == ["site", "site/index.html"]
+    assert last_good.read_text(encoding="utf-8") == "last good report"
+    assert not (out / ".runs" / "2023-24").exists()
+
+
 # --- formula-like text is valid data, and harmless in the CSV tables the suite writes -----------
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
