@@ -136,8 +136,15 @@ def cmd_figures(args: argparse.Namespace) -> int:
     figures = compute_figures(prepare(ds, params), params.fy)
     year_dir = paths.year_output_dir(params.financial_year, args.out)
     target = year_dir / "figures.json"
-    write_json_atomic(target, figures)
-    write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+    from .staging import YearBusy, year_lock
+
+    try:
+        with year_lock(year_dir, "ask for the figures"):  # not while a run swaps the year in
+            write_json_atomic(target, figures)
+            write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+    except YearBusy as exc:
+        print(f"The figures for {params.financial_year} were not written: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     council = figures["council"]
     log.info(
         "%s: %d complaints council-wide (%d formal, %d informal); wrote %s",

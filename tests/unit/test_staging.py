@@ -109,3 +109,18 @@ def test_the_lock_is_released_when_the_run_raises(tmp_path):
         raise RuntimeError("the run broke")
     with staging.year_lock(year):  # would raise YearBusy if still held
         pass
+
+
+def test_figures_are_refused_while_a_run_holds_the_year(tmp_path, capsys):
+    from complaints_report.cli import EXIT_BUSY, main
+
+    year = tmp_path / "out" / "2023-24"
+    with staging.year_lock(year):
+        code = main(["figures", "2023-24", "--out", str(tmp_path / "out")])
+    assert code == EXIT_BUSY
+    assert "were not written: another run or publish of 2023-24 is in progress" in (
+        capsys.readouterr().err
+    )
+    assert not (year / "figures.json").exists()
+    assert main(["figures", "2023-24", "--out", str(tmp_path / "out")]) == 0
+    assert (year / "figures.json").is_file()
