@@ -94,12 +94,9 @@ def _location(file: str, row: int | None, column: str | None) -> str:
     return where
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_validate_command_reports_every_expected_problem(case, tmp_path, monkeypatch, capsys):
-    """``complaints-report validate <case>``: exit 1 and one line per expected problem, or exit
-    0 for a valid case; never a traceback. A case's columns.yml goes in through params."""
+def _params_for(case: Path, tmp_path: Path, monkeypatch) -> None:
+    """Point the suite at params whose column map is the case's columns.yml (if any)."""
     from complaints_report import paths
-    from complaints_report.cli import EXIT_DATA, EXIT_OK, main
 
     pdir = tmp_path / "params"
     pdir.mkdir()
@@ -108,6 +105,15 @@ def test_validate_command_reports_every_expected_problem(case, tmp_path, monkeyp
         encoding="utf-8",
     )
     monkeypatch.setattr(paths, "PARAMS_DIR", pdir)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_validate_command_reports_every_expected_problem(case, tmp_path, monkeypatch, capsys):
+    """``complaints-report validate <case>``: exit 1 and one line per expected problem, or exit
+    0 for a valid case; never a traceback. A case's columns.yml goes in through params."""
+    from complaints_report.cli import EXIT_DATA, EXIT_OK, main
+
+    _params_for(case, tmp_path, monkeypatch)
     before = _fingerprint(case)
     expected = _expectations(case)
     code = main(["validate", str(case)])
@@ -137,16 +143,9 @@ def test_run_refuses_every_bad_export_and_leaves_the_last_outputs_alone(
 ):
     """``complaints-report run`` on a bad export: exit 1, every expected problem, no traceback,
     and the year's last good outputs untouched, with no staging folder left behind."""
-    from complaints_report import paths
     from complaints_report.cli import EXIT_DATA, main
 
-    pdir = tmp_path / "params"
-    pdir.mkdir()
-    (pdir / "defaults.yml").write_text(
-        yaml.safe_dump({"council": "Test Council", "columns": _columns(case) or {}}),
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(paths, "PARAMS_DIR", pdir)
+    _params_for(case, tmp_path, monkeypatch)
     out = tmp_path / "outputs"
     last_good = out / "2023-24" / "site" / "index.html"
     last_good.parent.mkdir(parents=True)
