@@ -132,6 +132,10 @@ def commit(stage: Path, year_dir: Path) -> None:
         year_dir.rename(previous)
     stage.rename(year_dir)
     shutil.rmtree(previous, ignore_errors=True)
+    try:
+        stage.parent.rmdir()  # .runs/, unless another year's run or a failed run's folder is there
+    except OSError:
+        pass
 
 
 def discard(stage: Path) -> None:

@@ -53,6 +53,7 @@ def test_commit_swaps_the_whole_folder_in(tmp_path):
     assert (year / "site" / "index.html").read_text(encoding="utf-8") == "new"
     assert (year / "figures.json").is_file()
     assert not stage.exists() and not staging.previous_dir(year).exists()
+    assert not stage.parent.exists()  # no empty .runs/ left behind
 
 
 def test_a_run_killed_between_the_two_renames_is_put_right_by_the_next(tmp_path, caplog):
