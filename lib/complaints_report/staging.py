@@ -119,7 +119,7 @@ def begin(year_dir: Path) -> Path:
     if year_dir.is_dir():
         shutil.copytree(year_dir, stage, symlinks=True)
     else:
-        stage.mkdir()
+        stage.mkdir(parents=True)  # .runs/ may have just been tidied away by another year
     return stage
 
 
