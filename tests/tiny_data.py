@@ -1,8 +1,9 @@
-"""Writing a tiny data set for a test: the demo export's headings, a handful of rows."""
+"""Tiny data sets for tests (the demo export's headings, a handful of rows), and tables as read."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -16,3 +17,45 @@ def write_table(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(fh, fieldnames=header, restval="")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def tiny_context(
+    base: Path,
+    complaints: Sequence[dict[str, str]],
+    compliments: Sequence[dict[str, str]] = (),
+    ombudsman: Sequence[dict[str, str]] = (),
+    *,
+    params: str | None = None,
+    financial_year: str = "2023-24",
+    **optional: Sequence[dict[str, str]],
+):
+    """The report context of a tiny data set written under ``base``.
+
+    The three required tables (and any ``optional`` ones, e.g. ``advocacy=[...]``) go to
+    ``base/data``; ``params``, when given, is the text of a ``defaults.yml`` of its own
+    (otherwise the repository's params apply); outputs go to ``base/out``.
+    """
+    from complaints_report.report import load_context
+
+    data = base / "data"
+    data.mkdir(parents=True)
+    tables = {"complaints": complaints, "compliments": compliments, "ombudsman": ombudsman}
+    for table, rows in {**tables, **optional}.items():
+        write_table(data, table, list(rows))
+    params_dir = None
+    if params is not None:
+        params_dir = base / "params"
+        params_dir.mkdir()
+        (params_dir / "defaults.yml").write_text(params, encoding="utf-8")
+    return load_context(
+        financial_year,
+        data_dir=str(data),
+        output_dir=str(base / "out"),
+        params_dir=str(params_dir) if params_dir else None,
+    )
+
+
+def shown_rows(table) -> dict[str, list[str]]:
+    """A report table as a reader sees it: row label -> the other cells, formatted."""
+    shown = table.display_frame()
+    return {row[0]: list(row[1:]) for row in shown.itertuples(index=False, name=None)}

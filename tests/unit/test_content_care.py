@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from tiny_data import write_table
+from tiny_data import tiny_context
 
 from complaints_report.content import care
 from complaints_report.report import load_context
 
-REPO = Path(__file__).resolve().parents[2]
-DEMO = REPO / "data" / "demo"
 CSC = "Children's Social Care"
 NSC = "Children's Non-Social Care"
 DASH = "\N{EN DASH}"
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
-
-
-@pytest.fixture(scope="module")
-def ctx_2020(tmp_path_factory):
-    return load_context("2020-21", output_dir=str(tmp_path_factory.mktemp("out2020")))
 
 
 def _column(table, column: str) -> dict[str, str]:
@@ -149,16 +135,11 @@ def test_extensions_are_counted_from_the_stage_1_records(ctx):
 # --- sparse data: one year, one area, no advocacy table ---------------------------------------
 
 
-_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
-
-
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
     cs = {"Directorate": "Children's Services", "Service Area": CSC}
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("data"),
         [
             {"Case Ref": "COM/1", "Stage": "Stage 1", "Received Date": "03/04/2023", **cs},
             {
@@ -169,11 +150,7 @@ def sparse(tmp_path_factory):
                 **cs,
             },
         ],
-    )
-    _write(data, "compliments", [{"Date": "01/06/2023", **cs}])
-    _write(data, "ombudsman", [])
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
+        compliments=[{"Date": "01/06/2023", **cs}],
     )
 
 

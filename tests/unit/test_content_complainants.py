@@ -3,36 +3,21 @@ against the published 2023/24 report and on a sparse data set."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
+from tiny_data import shown_rows, tiny_context
 
 from complaints_report.charts import Chart
 from complaints_report.content import complainants
-from complaints_report.report import load_context
 
 CSC = "Children's Social Care"
 NSC = "Children's Non-Social Care"
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
-
-
-def _rows(table) -> dict[str, list[str]]:
-    """The reader's table as first-column label -> the other formatted cells."""
-    shown = table.display_frame()
-    return {row[0]: list(row[1:]) for row in shown.itertuples(index=False, name=None)}
 
 
 # --- section 7 ------------------------------------------------------------------------------
 
 
 def test_complainant_table_matches_published_counts(ctx):
-    rows = _rows(complainants.complainant_table(ctx, CSC))
+    rows = shown_rows(complainants.complainant_table(ctx, CSC))
     published = {
         "Young Person": "5",
         "Grandparent": "3",
@@ -70,7 +55,7 @@ def test_complainant_chart_alt_text_states_the_shares(ctx):
 def test_theme_table_matches_published_shares(ctx):
     table = complainants.theme_table(ctx, CSC)
     assert list(table.frame.columns) == ["Theme", "2023-24", "2022-23"]
-    shares = {k: v[0] for k, v in _rows(table).items()}
+    shares = {k: v[0] for k, v in shown_rows(table).items()}
     assert shares == {
         "Communication": "7%",
         "Data": "3%",
@@ -106,7 +91,7 @@ def test_outcome_points_read_like_the_published_report(ctx):
 
 
 def test_outcome_table_and_sentences(ctx):
-    rows = _rows(complainants.outcome_table(ctx, CSC))
+    rows = shown_rows(complainants.outcome_table(ctx, CSC))
     assert rows["2023-24"] == ["44", "11%", "14%", "75%"]
     assert rows["2022-23"][1:] == ["7%", "14%", "79%"]
     assert list(rows) == ["2023-24", "2022-23", "2021-22"]
@@ -120,45 +105,26 @@ def test_outcome_table_and_sentences(ctx):
 # --- sparse data ----------------------------------------------------------------------------
 
 
-def _header(table: str) -> list[str]:
-    with (REPO / "data" / "demo" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        return next(csv.reader(fh))
-
-
-def _write(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
-    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=_header(table))
-        w.writeheader()
-        w.writerows(rows)
-
-
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
     """Two social care records in 2023-24 only, with no complainant type, theme or outcome
     that counts: one informal, one withdrawn Stage 1."""
-    data = tmp_path_factory.mktemp("sparse-data")
     base = {
         "Directorate": "Children's Services",
         "Service Area": CSC,
         "Received Date": "03/05/2023",
     }
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("sparse-data"),
         [
             {**base, "Case Ref": "COM/1", "Stage": "Informal"},
             {**base, "Case Ref": "COM/2", "Stage": "Stage 1", "Outcome": "Withdrawn"},
         ],
     )
-    _write(data, "compliments", [])
-    _write(data, "ombudsman", [])
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
-    )
 
 
 def test_sparse_complainants(sparse):
-    rows = _rows(complainants.complainant_table(sparse, CSC))
+    rows = shown_rows(complainants.complainant_table(sparse, CSC))
     assert rows == {"Not recorded": ["2", "–"]}
     assert complainants.complainant_sentences(sparse, CSC) == [
         "Children's Social Care received 2 informal or Stage 1 complaints in 2023-24; "
@@ -183,7 +149,7 @@ def test_sparse_outcomes_with_no_judged_complaint(sparse):
         "1 Stage 1 complaint about Children's Social Care was received in 2023-24, but none was "
         "found fully, partially or not justified (1 was withdrawn)."
     ]
-    rows = _rows(complainants.outcome_table(sparse, CSC))
+    rows = shown_rows(complainants.outcome_table(sparse, CSC))
     assert rows["2023-24"] == ["0", "–", "–", "–"]
     assert rows["2022-23"] == ["–", "–", "–", "–"]  # before the data set starts: unknown
     assert complainants.outcome_sentences(sparse, NSC) == [

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from tiny_data import write_table
+from tiny_data import shown_rows, tiny_context
 
 from complaints_report.content import equalities
-from complaints_report.report import load_context
 
-REPO = Path(__file__).resolve().parents[2]
-DEMO = REPO / "data" / "demo"
 CSC = "Children's Social Care"
 DASH = "\N{EN DASH}"
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
-
-
-def _shares(table) -> dict[str, list[str]]:
-    shown = table.display_frame()
-    return {row[0]: list(row[1:]) for row in shown.itertuples(index=False, name=None)}
 
 
 # --- the published figures ---------------------------------------------------------------------
@@ -43,7 +28,7 @@ def test_gender_as_published(ctx):
     table = equalities.characteristic_table(ctx, "gender")
     assert table.name == "13-equality-gender"
     assert list(table.display_frame().columns) == ["Answer", "2023-24", "2022-23"]
-    assert _shares(table) == {
+    assert shown_rows(table) == {
         "Female": ["52%", "50%"],
         "Male": ["32%", "33%"],
         "Prefer not to say or left blank": ["15%", "16%"],
@@ -52,7 +37,7 @@ def test_gender_as_published(ctx):
 
 
 def test_age_as_published(ctx):
-    shares = _shares(equalities.characteristic_table(ctx, "age_band"))
+    shares = shown_rows(equalities.characteristic_table(ctx, "age_band"))
     assert shares["16-24"] == ["4%", "4%"]
     assert shares["25-34"] == ["12%", "11%"]
     assert shares["35-44"] == ["17%", "15%"]
@@ -65,15 +50,15 @@ def test_age_as_published(ctx):
 
 
 def test_other_characteristics_as_published(ctx):
-    sexuality = _shares(equalities.characteristic_table(ctx, "sexuality"))
+    sexuality = shown_rows(equalities.characteristic_table(ctx, "sexuality"))
     assert sexuality["Heterosexual"] == ["66%", "67%"]
     assert sexuality["Bisexual"] == ["2%", "2%"]
-    religion = _shares(equalities.characteristic_table(ctx, "religion"))
+    religion = shown_rows(equalities.characteristic_table(ctx, "religion"))
     assert religion["None/no religion"] == ["35%", "36%"]
     assert religion["Prefer not to say (selected)"] == ["12%", "12%"]
-    ethnicity = _shares(equalities.characteristic_table(ctx, "ethnicity"))
+    ethnicity = shown_rows(equalities.characteristic_table(ctx, "ethnicity"))
     assert ethnicity["White - British"] == ["74%", "70%"]
-    disability = _shares(equalities.characteristic_table(ctx, "disability"))
+    disability = shown_rows(equalities.characteristic_table(ctx, "disability"))
     assert disability["Physical Disability - Unspecified"] == ["5%", "6%"]
     assert disability["Mental Health Long Term"] == ["4%", "2%"]
 
@@ -98,22 +83,12 @@ def test_every_characteristic_has_a_table(ctx):
 # --- sparse data: no equalities table, one year ------------------------------------------------
 
 
-_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
-
-
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
     cs = {"Directorate": "Children's Services", "Service Area": CSC}
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("data"),
         [{"Case Ref": "COM/1", "Stage": "Stage 1", "Received Date": "03/04/2023", **cs}],
-    )
-    _write(data, "compliments", [])
-    _write(data, "ombudsman", [])
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
     )
 
 

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from tiny_data import write_table
+from tiny_data import tiny_context
 
 from complaints_report.content import learning
-from complaints_report.report import load_context
 
-REPO = Path(__file__).resolve().parents[2]
-DEMO = REPO / "data" / "demo"
 CSC = "Children's Social Care"
 NSC = "Children's Non-Social Care"
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
 
 
 # --- the published figures ---------------------------------------------------------------------
@@ -76,16 +66,11 @@ def test_learning_table_for_one_area(ctx):
 # --- sparse data: one year, one area, no learning recorded ------------------------------------
 
 
-_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
-
-
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
     cs = {"Directorate": "Children's Services", "Service Area": CSC}
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("data"),
         [
             {"Case Ref": "COM/1", "Stage": "Stage 1", "Received Date": "03/04/2023", **cs},
             # A learning of spaces only is no learning.
@@ -97,11 +82,6 @@ def sparse(tmp_path_factory):
                 **cs,
             },
         ],
-    )
-    _write(data, "compliments", [])
-    _write(data, "ombudsman", [])
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
     )
 
 
@@ -137,11 +117,9 @@ def test_sparse_absent_area_and_table(sparse):
 
 @pytest.fixture(scope="module")
 def unordered(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
     cs = {"Directorate": "Children's Services"}
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("data"),
         [
             {
                 "Case Ref": "COM/9",
@@ -169,11 +147,6 @@ def unordered(tmp_path_factory):
                 "Learning": "A bin was missed.",
             },
         ],
-    )
-    _write(data, "compliments", [])
-    _write(data, "ombudsman", [])
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
     )
 
 

@@ -6,31 +6,15 @@ import csv
 from pathlib import Path
 
 import pytest
-from tiny_data import write_table
+from tiny_data import shown_rows, tiny_context
 
 from complaints_report.content import methodology
-from complaints_report.report import load_context
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "data" / "demo"
 CSC = "Children's Social Care"
 NSC = "Children's Non-Social Care"
 DASH = "\N{EN DASH}"
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
-
-
-@pytest.fixture(scope="module")
-def ctx_2020(tmp_path_factory):
-    return load_context("2020-21", output_dir=str(tmp_path_factory.mktemp("out2020")))
-
-
-def _rows(table) -> dict[str, list[str]]:
-    shown = table.display_frame()
-    return {row[0]: list(row[1:]) for row in shown.itertuples(index=False, name=None)}
 
 
 # --- compliments: the published figures ----------------------------------------------------------
@@ -41,15 +25,15 @@ def test_council_compliments_as_published_2020_21(ctx_2020):
     assert methodology.compliments_sentences(ctx_2020)[-1] == (
         "Across the council there were 633 compliments, 112% more than in 2019-20."
     )
-    assert _rows(methodology.compliments_table(ctx_2020))["Whole council"][0] == "633"
-    assert _rows(methodology.compliments_table(ctx_2020))[CSC][0] == "72"
+    assert shown_rows(methodology.compliments_table(ctx_2020))["Whole council"][0] == "633"
+    assert shown_rows(methodology.compliments_table(ctx_2020))[CSC][0] == "72"
 
 
 def test_compliments_table_2023_24(ctx):
     table = methodology.compliments_table(ctx)
     assert table.name == "14-compliments"
     assert list(table.display_frame().columns) == ["Service area", "2023-24", "2022-23", "Change"]
-    rows = _rows(table)
+    rows = shown_rows(table)
     # The scorecards' compliments: 53 and 59 (the published prose says 111 for their sum, 112).
     assert rows[CSC][0] == "53" and rows[NSC][0] == "59"
     assert rows["Children's Services (total)"][0] == "112"
@@ -90,7 +74,7 @@ def test_records_read_match_the_files(ctx):
         rows = sum(1 for _ in csv.reader(fh)) - 1
     table = methodology.records_table(ctx)
     assert table.name == "14-records-read"
-    read = _rows(table)
+    read = shown_rows(table)
     assert read["Complaints (one record per stage)"][0] == f"{rows:,}"
     assert read["Compliments"][1] == str(ctx.figures["council"]["compliments"])
     assert read["Advocacy referrals (one row per quarter)"][1] == "4"
@@ -100,37 +84,18 @@ def test_records_read_match_the_files(ctx):
 # --- sparse data: one year, one area, a different target, real (not synthetic) data ------------
 
 
-_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
-
-
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
-    data = tmp_path_factory.mktemp("export-2023")
     cs = {"Directorate": "Children's Services", "Service Area": CSC}
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("export-2023"),
         [{"Case Ref": "COM/1", "Stage": "Stage 1", "Received Date": "03/04/2023", **cs}],
-    )
-    _write(
-        data,
-        "compliments",
-        [{"Date": "01/06/2023", "Directorate": "Place", "Service Area": "Parks"}],
-    )
-    _write(data, "ombudsman", [])
-    params = tmp_path_factory.mktemp("params")
-    (params / "defaults.yml").write_text(
-        "council: Testshire Council\nsynthetic_data: false\ntargets:\n  stage1_working_days: 15\n"
+        compliments=[{"Date": "01/06/2023", "Directorate": "Place", "Service Area": "Parks"}],
+        params="council: Testshire Council\nsynthetic_data: false\n"
+        "targets:\n  stage1_working_days: 15\n"
         # Off, so that the wording of single figures ("1 compliment") is tested; disclosure
         # control of such data is tested in test_report_disclosure.py.
         "disclosure:\n  suppress_small_numbers: false\n",
-        encoding="utf-8",
-    )
-    return load_context(
-        "2023-24",
-        data_dir=str(data),
-        output_dir=str(tmp_path_factory.mktemp("out")),
-        params_dir=str(params),
     )
 
 
@@ -150,7 +115,7 @@ def test_sparse_data_set_named_without_its_path(sparse):
         "The suite read 1 complaint record, of which 1 falls in 2023-24; the table shows the "
         "records read from every table."
     )
-    read = _rows(methodology.records_table(sparse))
+    read = shown_rows(methodology.records_table(sparse))
     assert read["Equality monitoring forms"] == ["0", "0"]
 
 
@@ -160,7 +125,7 @@ def test_sparse_compliments_with_no_previous_year(sparse):
         "compare.",
         "Across the council there was 1 compliment, with no figure for 2022-23 to compare.",
     ]
-    rows = _rows(methodology.compliments_table(sparse))
+    rows = shown_rows(methodology.compliments_table(sparse))
     assert rows == {CSC: ["0", DASH, DASH], "Whole council": ["1", DASH, DASH]}
 
 

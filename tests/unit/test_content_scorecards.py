@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
+from tiny_data import tiny_context
 
 from complaints_report.content import scorecards
-from complaints_report.report import load_context
 
-REPO = Path(__file__).resolve().parents[2]
 CS = "Children's Services"
 CSC = "Children's Social Care"
 NSC = "Children's Non-Social Care"
 DASH = "\N{EN DASH}"
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
 
 
 def _row(table, label: str) -> list[str]:
@@ -106,24 +99,10 @@ def test_area_slug():
 
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
     common = {"Directorate": CS, "Service Area": CSC}
-    tables = {
-        "complaints": [
-            {"Case Ref": "C1", "Stage": "Stage 1", "Received Date": "03/04/2023", **common}
-        ],
-        "compliments": [],
-        "ombudsman": [],
-    }
-    for name, rows in tables.items():
-        with (REPO / "data" / "demo" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-            header = next(csv.reader(fh))
-        with (data / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=header, restval="")
-            writer.writeheader()
-            writer.writerows(rows)
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
+    return tiny_context(
+        tmp_path_factory.mktemp("data"),
+        [{"Case Ref": "C1", "Stage": "Stage 1", "Received Date": "03/04/2023", **common}],
     )
 
 

@@ -3,35 +3,20 @@ checked against the published 2023/24 report and on a sparse data set."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
+from tiny_data import shown_rows, tiny_context
 
 from complaints_report.content import statutory
-from complaints_report.report import load_context
 
 CSC = "Children's Social Care"
 NSC = "Children's Non-Social Care"
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
-
-
-def _rows(table) -> dict[str, list[str]]:
-    """The reader's table as first-column label -> the other formatted cells."""
-    shown = table.display_frame()
-    return {row[0]: list(row[1:]) for row in shown.itertuples(index=False, name=None)}
 
 
 # --- section 5 ------------------------------------------------------------------------------
 
 
 def test_statutory_table_social_care_matches_published(ctx):
-    rows = _rows(statutory.statutory_table(ctx, CSC))
+    rows = shown_rows(statutory.statutory_table(ctx, CSC))
     assert rows["Representations (informal)"] == ["74", "106", "91"]
     # The published table says 64 for 2023-24; the scorecard's 65 is the one the data gives.
     assert rows["Stage 1 (formal)"] == ["65", "34", "29"]
@@ -46,7 +31,7 @@ def test_statutory_table_social_care_matches_published(ctx):
 
 def test_statutory_table_non_social_care_has_no_escalation_rows(ctx):
     table = statutory.statutory_table(ctx, NSC)
-    rows = _rows(table)
+    rows = shown_rows(table)
     assert list(table.frame.columns) == ["Complaints", "2023-24", "2022-23", "2021-22"]
     assert rows["Representations (informal)"] == ["63", "129", "75"]
     assert "Stage 2" not in rows
@@ -63,7 +48,7 @@ def test_stage2_table_lists_the_published_cases_and_totals(ctx):
     assert frame.loc["COM/4822", "Independent Person cost"] == pytest.approx(2117.74)
     assert frame.loc["COM/4783", "Outcome"] == "Withdrawn at Stage 3"
     assert frame.loc["COM/3472", "Outcome"] == "Open at Stage 2"
-    shown = _rows(table)
+    shown = shown_rows(table)
     assert shown["COM/3472"][3:] == ["–", "–", "–"]  # costs of an open case: not yet known
     assert shown["Total"][3:] == ["£8,610.10", "£3,784.74", "£0.00"]
 
@@ -94,7 +79,7 @@ def test_ombudsman_sentences_match_published(ctx):
 
 
 def test_ombudsman_table(ctx):
-    rows = _rows(statutory.ombudsman_table(ctx))
+    rows = shown_rows(statutory.ombudsman_table(ctx))
     assert rows[CSC][:2] == ["1", "1"]
     assert rows["Children's services"] == ["41", "21", "51%", "£69,608.96"]
     assert rows["Whole council"][1] == "33"
@@ -121,22 +106,9 @@ def test_tables_write_csv(ctx):
 # --- sparse data ----------------------------------------------------------------------------
 
 
-def _header(table: str) -> list[str]:
-    with (REPO / "data" / "demo" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        return next(csv.reader(fh))
-
-
-def _write(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
-    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=_header(table))
-        w.writeheader()
-        w.writerows(rows)
-
-
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
     """Three social care records in 2023-24 only: no earlier year, no Ombudsman decision."""
-    data = tmp_path_factory.mktemp("sparse-data")
     base = {
         "Directorate": "Children's Services",
         "Service Area": CSC,
@@ -144,9 +116,8 @@ def sparse(tmp_path_factory):
         "Via Advocate": "No",
         "Extension Agreed": "No",
     }
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("sparse-data"),
         [
             {**base, "Case Ref": "COM/1", "Stage": "Informal", "Received Date": "03/05/2023"},
             {
@@ -159,20 +130,14 @@ def sparse(tmp_path_factory):
             },
             {**base, "Case Ref": "COM/2", "Stage": "Stage 2", "Received Date": "01/06/2023"},
         ],
-    )
-    _write(
-        data,
-        "compliments",
-        [{"Date": "01/06/2023", "Directorate": "Children's Services", "Service Area": CSC}],
-    )
-    _write(data, "ombudsman", [])
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
+        compliments=[
+            {"Date": "01/06/2023", "Directorate": "Children's Services", "Service Area": CSC}
+        ],
     )
 
 
 def test_sparse_statutory_years_before_the_data_are_unknown(sparse):
-    rows = _rows(statutory.statutory_table(sparse, CSC))
+    rows = shown_rows(statutory.statutory_table(sparse, CSC))
     assert rows["Stage 1 (formal)"] == ["1", "–", "–"]
     assert rows["Ombudsman (LGSCO) approaches"] == ["0", "–", "–"]
     text = " ".join(statutory.statutory_sentences(sparse, CSC))
@@ -181,7 +146,7 @@ def test_sparse_statutory_years_before_the_data_are_unknown(sparse):
 
 
 def test_sparse_stage2_open_case_without_costs(sparse):
-    shown = _rows(statutory.stage2_table(sparse, CSC))
+    shown = shown_rows(statutory.stage2_table(sparse, CSC))
     assert shown["COM/2"][2:] == ["Open at Stage 2", "–", "–", "–"]
     text = " ".join(statutory.stage2_sentences(sparse, CSC))
     assert "1 case was accepted at Stage 2 in 2023-24, with no figure for 2022-23" in text
@@ -195,10 +160,10 @@ def test_sparse_ombudsman_and_absent_area(sparse):
     assert statutory.upheld_areas(sparse) == []
     assert "upheld no complaints" in statutory.upheld_intro(sparse)[0]
     assert statutory.upheld_table(sparse, CSC).frame.empty
-    rows = _rows(statutory.ombudsman_table(sparse))
+    rows = shown_rows(statutory.ombudsman_table(sparse))
     assert rows["Whole council"] == ["0", "0", "–", "£0.00"]
     # An area the data set does not hold: zeros this year, unknown before the data starts.
-    absent = _rows(statutory.statutory_table(sparse, NSC))
+    absent = shown_rows(statutory.statutory_table(sparse, NSC))
     assert absent["Representations (informal)"] == ["0", "–", "–"]
     assert "no representations" in statutory.statutory_sentences(sparse, NSC)[0]
     assert statutory.stage2_table(sparse, NSC).note.startswith("No complaint about")

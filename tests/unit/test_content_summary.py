@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from tiny_data import write_table
+from tiny_data import tiny_context
 
 from complaints_report.content import summary
-from complaints_report.report import load_context
 
-REPO = Path(__file__).resolve().parents[2]
 CS = "Children's Services"
 CSC = "Children's Social Care"
-
-
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    return load_context("2023-24", output_dir=str(tmp_path_factory.mktemp("out")))
-
-
-@pytest.fixture(scope="module")
-def ctx_2020(tmp_path_factory):
-    return load_context("2020-21", output_dir=str(tmp_path_factory.mktemp("out2020")))
 
 
 def _rows(table) -> dict[str, str]:
@@ -103,38 +89,20 @@ def test_introduction_names_the_period(ctx):
 
 # --- sparse data: one year only, one area, no Ombudsman decisions, no optional tables ---------
 
-DEMO = REPO / "data" / "demo"
-
-
-_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
-
 
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
     common = {"Directorate": CS, "Service Area": CSC}
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("data"),
         [
             {"Case Ref": "C1", "Stage": "Stage 1", "Received Date": "03/04/2023", **common},
             {"Case Ref": "C2", "Stage": "Informal", "Received Date": "10/05/2023", **common},
         ],
-    )
-    _write(data, "compliments", [{"Date": "01/06/2023", **common}])
-    _write(data, "ombudsman", [])
-    params = tmp_path_factory.mktemp("params")
-    (params / "defaults.yml").write_text(
+        compliments=[{"Date": "01/06/2023", **common}],
         # Disclosure control off: these tests are about wording; test_report_disclosure.py
         # tests the same sections with it on.
-        "council: Tiny Council\ndisclosure:\n  suppress_small_numbers: false\n",
-        encoding="utf-8",
-    )
-    return load_context(
-        "2023-24",
-        data_dir=str(data),
-        output_dir=str(tmp_path_factory.mktemp("out")),
-        params_dir=str(params),
+        params="council: Tiny Council\ndisclosure:\n  suppress_small_numbers: false\n",
     )
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from tiny_data import write_table
+from tiny_data import tiny_context
 
 from complaints_report.content import quality as content
 from complaints_report.figures import compute_figures
 from complaints_report.quality import quality_notes
-from complaints_report.report import load_context
 from complaints_report.validation import validate_dataset
 
 CSC = "Children's Social Care"
@@ -24,21 +23,13 @@ themes: [Communication, Finance]
 
 
 def _context(tmp_path, complaints, defaults=DEFAULTS):
-    data = tmp_path / "export"
-    data.mkdir()
-    write_table(data, "complaints", complaints)
-    write_table(data, "compliments", [])
-    write_table(data, "ombudsman", [])
-    params = tmp_path / "params"
-    params.mkdir()
-    (params / "defaults.yml").write_text(defaults, encoding="utf-8")
-    assert validate_dataset(data) == [], "odd data must still be valid data"
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path / "out"), params_dir=str(params)
-    )
+    ctx = tiny_context(tmp_path, complaints, params=defaults)
+    assert validate_dataset(ctx.params.data_dir) == [], "odd data must still be valid data"
+    return ctx
 
 
-def _row(ref, stage="Stage 1", received="03/04/2023", **cells):  # answered a week later
+def _row(ref, stage="Stage 1", received="03/04/2023", **cells):
+    """A Stage 1 complaint (by default) answered a week later, with every field recorded."""
     return {
         "Case Ref": ref,
         "Stage": stage,

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
-from tiny_data import write_table
+from tiny_data import tiny_context
 
 from complaints_report.content import learning, statutory
-from complaints_report.report import load_context
 from complaints_report.run import gather_redactions
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 CSC = "Children's Social Care"
 SECRET = ("Keira", "07700 900123", "keira.smith@example.com", "DT1 1XJ")
 
 
-_write = write_table  # the shared tiny-data writer (tests/tiny_data.py)
-
-
 @pytest.fixture(scope="module")
 def ctx(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
     cs = {"Directorate": "Children's Services", "Service Area": CSC}
-    _write(
-        data,
-        "complaints",
+    return tiny_context(
+        tmp_path_factory.mktemp("data"),
         [
             {
                 "Case Ref": "COM/1",
@@ -44,12 +36,7 @@ def ctx(tmp_path_factory):
                 "Summary": "Mother (keira.smith@example.com) says the family at DT1 1XJ had no support.",
             },
         ],
-    )
-    _write(data, "compliments", [])
-    _write(
-        data,
-        "ombudsman",
-        [
+        ombudsman=[
             {
                 "LGSCO Ref": "23000001",
                 "Decision Date": "01/07/2023",
@@ -60,9 +47,6 @@ def ctx(tmp_path_factory):
                 "Recommendations": "Apologise to Mrs X.",
             },
         ],
-    )
-    return load_context(
-        "2023-24", data_dir=str(data), output_dir=str(tmp_path_factory.mktemp("out"))
     )
 
 
