@@ -238,6 +238,22 @@ class Numbers:
             return f"against {self.count(before)} in {previous}"
         return change_phrase(now, before, previous, more=more, fewer=fewer)
 
+    def against(self, now: int, before: int | None, previous: str, *, zero: str = "none") -> str:
+        """``up from 28 in 2022-23``: a change stated against last year's count, as small
+        counts read better than as percentages; ``zero`` is how last year's 0 reads.
+
+        When either count is hidden, last year's is stated as the band (or in full) and no
+        direction is given: "the same as" or "up"/"down" would narrow the band.
+        """
+        if before is None:
+            return f"with no figure for {previous} to compare"
+        if self.hidden(now, before):
+            return f"against {self.count(before) if before else 'none'} in {previous}"
+        if now == before:
+            return f"the same as in {previous}"
+        was = format_count(before) if before else zero
+        return f"{'up' if now > before else 'down'} from {was} in {previous}"
+
     def share(self, n: int, total: int) -> str:
         """``30%`` of ``total``; ``a small share`` when ``n`` is hidden (the share would reveal
         it), ``–`` when ``total`` is 0."""

@@ -136,3 +136,17 @@ def test_key_messages_under_disclosure_control():
     assert "1 to 5 learning points were recorded" in text
     assert "decided 12 complaints (how many it upheld is not stated" in text
     assert "1 to 5 code of conduct complaints" in text and "1 investigated" not in text
+
+
+def test_a_count_against_last_year_states_the_count_not_a_percentage():
+    full, sdc = Numbers(0), Numbers(5)
+    assert full.against(3, 1, "2022-23") == "up from 1 in 2022-23"
+    assert full.against(3, 0, "2022-23") == "up from none in 2022-23"
+    assert full.against(3, 0, "2022-23", zero="0") == "up from 0 in 2022-23"
+    assert full.against(2, 2, "2022-23") == "the same as in 2022-23"
+    assert full.against(2, None, "2022-23") == "with no figure for 2022-23 to compare"
+    # Under disclosure control no direction is given against a hidden count.
+    assert sdc.against(30, 3, "2022-23") == "against 1 to 5 in 2022-23"
+    assert sdc.against(3, 30, "2022-23") == "against 30 in 2022-23"
+    assert sdc.against(3, 0, "2022-23") == "against none in 2022-23"
+    assert sdc.against(30, 20, "2022-23") == "up from 20 in 2022-23"

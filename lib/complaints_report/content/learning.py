@@ -6,9 +6,9 @@ import pandas as pd
 
 from ..calendar import QUARTER_MONTHS, QUARTERS
 from ..charts import Chart, grouped_bars
-from ..narrative import Numbers, and_list, slug
+from ..narrative import and_list, slug
 from ..report import ReportContext
-from ..tables import ReportTable, format_count
+from ..tables import ReportTable
 from . import hidden_note, list_withheld, said, shown_count, withhold_rows
 
 
@@ -17,26 +17,6 @@ def _previous_learnings(ctx: ReportContext, area: str) -> int | None:
     if not (ctx.prep.complaints["fy_start"] == ctx.previous.start_year).any():
         return None
     return ctx.views["changes"][area]["previous"]["learnings"]
-
-
-def _count_change(
-    now: int,
-    before: int | None,
-    previous: str,
-    n: Numbers = Numbers(0),  # noqa: B008
-) -> str:
-    """``up from 28 in 2022-23``: the published report compares learnings as counts.
-
-    Under disclosure control (``n``) a hidden count is stated as a band and no direction is
-    given against it.
-    """
-    if before is None:
-        return f"with no figure for {previous} to compare"
-    if n.hidden(now, before):
-        return f"against {n.count(before) if before else 'none'} in {previous}"
-    if now == before:
-        return f"the same as in {previous}"
-    return f"{'up' if now > before else 'down'} from {format_count(before)} in {previous}"
 
 
 def learnings_table(ctx: ReportContext) -> ReportTable:
@@ -87,7 +67,8 @@ def learnings_sentences(ctx: ReportContext, area: str) -> list[str]:
     quarters = ctx.area(area)["quarters"]
     n = quarters["year"]["learnings"]
     num = ctx.numbers
-    change = _count_change(n, _previous_learnings(ctx, area), ctx.previous.label, num)
+    # The published report compares learnings as counts ("up from 28 in 2022-23").
+    change = num.against(n, _previous_learnings(ctx, area), ctx.previous.label, zero="0")
     if n == 0:
         return [f"{area} recorded no learnings in {ctx.fy}, {change}."]
     # Each quarter as the published table shows it.

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..narrative import NOT_STATED, Numbers, and_list, slug
+from ..narrative import NOT_STATED, and_list, slug
 from ..report import ReportContext
 from ..tables import CountBlock, ReportTable, format_count, format_money
 from ..views import ombudsman_upheld, remedy_history, stage2_cases, stage2_cost_history, statutory
@@ -21,27 +21,6 @@ COST_COLUMNS = {
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _count_against(
-    now: int,
-    before: int | None,
-    previous: str,
-    n: Numbers = Numbers(0),  # noqa: B008
-) -> str:
-    """``up from 1 in 2022-23``; counts this small read better as numbers than as percentages.
-
-    Under disclosure control (``n``) a hidden count is stated as a band, and "the same as"
-    or "up"/"down" against a hidden count is not said (it would narrow the band).
-    """
-    if before is None:
-        return f"with no figure for {previous} to compare"
-    if n.hidden(now, before):
-        return f"against {n.count(before) if before else 'none'} in {previous}"
-    if now == before:
-        return f"the same as in {previous}"
-    was = format_count(before) if before else "none"
-    return f"{'up' if now > before else 'down'} from {was} in {previous}"
 
 
 def _money_against(now: float, before: float | None, previous: str) -> str:
@@ -262,13 +241,11 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
     if s2 == 0 and s2_before == 0:
         lines = [f"No case was accepted at Stage 2 in {fy}, as in {prev}."]
     elif s2 == 0:
-        lines = [
-            f"No case was accepted at Stage 2 in {fy}, {_count_against(0, s2_before, prev, num)}."
-        ]
+        lines = [f"No case was accepted at Stage 2 in {fy}, {num.against(0, s2_before, prev)}."]
     else:
         lines = [
             f"{num.plural(s2, 'case')} {num.was_were(s2)} accepted at Stage 2 in {fy}, "
-            f"{_count_against(s2, s2_before, prev, num)}."
+            f"{num.against(s2, s2_before, prev)}."
         ]
     if now["Stage 3"]:
         lines.append(f"{num.plural(now['Stage 3'], 'case')} went on to Stage 3 (a review panel).")
