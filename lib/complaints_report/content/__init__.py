@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..calendar import FinancialYear
+from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
 from ..disclosure import EXPLANATION
 from ..figures import _area_masks, _quarter_frame, area_figures
 from ..report import ReportContext
@@ -27,6 +27,23 @@ def view_for(ctx: ReportContext, key: str, area: str | None, compute) -> Any:
     if name in held:
         return held[name]
     return compute(ctx.prep, ctx.fy, area)
+
+
+def quarter_rows(ctx: ReportContext) -> list[str]:
+    """Row labels of a table by quarter of the report year: ``Q1 (April–June)`` … ``Q4 (…)``,
+    then the whole year (see :func:`year_row`)."""
+    return [f"{q} ({QUARTER_MONTHS[q]})" for q in QUARTERS] + [year_row(ctx)]
+
+
+def year_row(ctx: ReportContext) -> str:
+    """The last row of a table by quarter: ``2023-24 (whole year)``."""
+    return f"{ctx.fy} (whole year)"
+
+
+def by_quarter(ctx: ReportContext, key: str) -> dict[str, list]:
+    """Each area's figures.json ``key`` by quarter of the report year, then for the year, in
+    the order of :func:`quarter_rows`: the columns of a quarter-by-area table."""
+    return {a: [ctx.area(a)["quarters"][k][key] for k in [*QUARTERS, "year"]] for a in ctx.areas}
 
 
 def quarter_counts(

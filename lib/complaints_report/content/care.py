@@ -6,22 +6,26 @@ from typing import Any
 
 import pandas as pd
 
-from ..calendar import QUARTER_MONTHS, QUARTERS
+from ..calendar import QUARTERS
 from ..charts import Chart, grouped_bars, lines
 from ..narrative import NOT_STATED, and_list, plural, points_phrase, slug
 from ..report import ReportContext
 from ..tables import SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
 from ..views import advocacy as advocacy_by_quarter
-from . import hidden_note, quarter_counts, said, shown_count, shown_percent
+from . import (
+    by_quarter,
+    hidden_note,
+    quarter_counts,
+    quarter_rows,
+    said,
+    shown_count,
+    shown_percent,
+)
 
 SOCIAL_CARE = "Children's Social Care"
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def _quarter_label(q: str) -> str:
-    return f"{q} ({QUARTER_MONTHS[q]})"
 
 
 def _area_rows(ctx: ReportContext, area: str) -> pd.DataFrame:
@@ -150,7 +154,7 @@ def children_in_care_quarter_table(ctx: ReportContext, area: str = SOCIAL_CARE) 
     keys = [*QUARTERS, "year"]
     frame = pd.DataFrame(
         {
-            "Quarter": [_quarter_label(q) for q in QUARTERS] + [f"{ctx.fy} (whole year)"],
+            "Quarter": quarter_rows(ctx),
             "Children in care complaints": [by_q[k]["cases"] for k in keys],
             "Made through an advocate": [by_q[k]["via_advocate"] for k in keys],
         }
@@ -255,7 +259,7 @@ def advocacy_table(ctx: ReportContext) -> ReportTable:
     total = sum(values) if refs else None
     frame = pd.DataFrame(
         {
-            "Quarter": [_quarter_label(q) for q in QUARTERS] + [f"{ctx.fy} (whole year)"],
+            "Quarter": quarter_rows(ctx),
             "New referrals to advocacy": [*values, total],
         }
     )
@@ -452,12 +456,7 @@ def overdue_blocks(ctx: ReportContext, area: str, labels: list[str], column: str
 def overdue_quarter_table(ctx: ReportContext) -> ReportTable:
     """The scorecards' overdue share by quarter of the report year, one column per area."""
     t = _target(ctx)
-    keys = [*QUARTERS, "year"]
-    data: dict[str, list] = {
-        "Quarter": [_quarter_label(q) for q in QUARTERS] + [f"{ctx.fy} (whole year)"]
-    }
-    for a in ctx.areas:
-        data[a] = [ctx.area(a)["quarters"][k]["overdue_share"] for k in keys]
+    data: dict[str, list] = {"Quarter": quarter_rows(ctx), **by_quarter(ctx, "overdue_share")}
     return ReportTable(
         name="11-overdue-by-quarter",
         title=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}",

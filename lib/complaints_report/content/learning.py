@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..calendar import QUARTER_MONTHS, QUARTERS
+from ..calendar import QUARTERS
 from ..charts import Chart, grouped_bars
 from ..narrative import and_list, slug
 from ..report import ReportContext
 from ..tables import ReportTable
-from . import hidden_note, list_withheld, said, shown_count, withhold_rows
+from . import (
+    by_quarter,
+    hidden_note,
+    list_withheld,
+    quarter_rows,
+    said,
+    shown_count,
+    withhold_rows,
+    year_row,
+)
 
 
 def _previous_learnings(ctx: ReportContext, area: str) -> int | None:
@@ -21,12 +30,7 @@ def _previous_learnings(ctx: ReportContext, area: str) -> int | None:
 
 def learnings_table(ctx: ReportContext) -> ReportTable:
     """Learnings recorded by quarter of the report year, one column per area."""
-    keys = [*QUARTERS, "year"]
-    data: dict[str, list] = {
-        "Quarter": [f"{q} ({QUARTER_MONTHS[q]})" for q in QUARTERS] + [f"{ctx.fy} (whole year)"]
-    }
-    for a in ctx.areas:
-        data[a] = [ctx.area(a)["quarters"][k]["learnings"] for k in keys]
+    data: dict[str, list] = {"Quarter": quarter_rows(ctx), **by_quarter(ctx, "learnings")}
     return ReportTable(
         name="12-learnings-by-quarter",
         title=f"Learnings recorded by quarter, {ctx.fy}",
@@ -137,9 +141,8 @@ def learning_table(ctx: ReportContext, area: str | None = None) -> ReportTable:
 
 def _withheld(ctx: ReportContext, rows: int, area: str | None) -> bool:
     """Whether the list's length would give away a learnings count the report hides."""
-    year = f"{ctx.fy} (whole year)"
     areas = ctx.areas if area is None else [area]
-    return list_withheld(ctx, rows, learnings_table(ctx), tuple((year, a) for a in areas))
+    return list_withheld(ctx, rows, learnings_table(ctx), tuple((year_row(ctx), a) for a in areas))
 
 
 def learning_table_sentences(ctx: ReportContext, area: str | None = None) -> list[str]:
