@@ -164,17 +164,11 @@ def _print_problems(data_dir, problems) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .params import load_params
     from .publish import PublishError
     from .reading import DataError
-    from .run import RunFailed, run_year
+    from .run import NoDataFolder, RunFailed, run_year
     from .staging import YearBusy
 
-    params = load_params(args.financial_year, overrides={"data": args.data})
-    if not params.data_dir.is_dir():  # before the run takes the year's lock or writes anything
-        print(_no_data_folder(params, args.data), file=sys.stderr)
-        print("Nothing was written; the last good outputs are as they were.", file=sys.stderr)
-        return EXIT_DATA
     try:
         result = run_year(
             args.financial_year,
@@ -189,6 +183,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     except YearBusy as exc:
         print(f"The run for {args.financial_year} did not start: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except NoDataFolder as exc:  # raised before the run takes the year's lock or writes anything
+        print(_no_data_folder(exc.params, args.data), file=sys.stderr)
+        print("Nothing was written; the last good outputs are as they were.", file=sys.stderr)
+        return EXIT_DATA
     except DataError as exc:
         _print_problems(exc.data_dir or "data set", exc.problems)
         return EXIT_DATA

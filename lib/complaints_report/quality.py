@@ -57,12 +57,11 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
             notes.append(QualityNote(check, n, consequence))
 
     if params.themes:
-        known = set(params.themes)
-        recorded = front["report_theme"]
-        unknown = recorded[~recorded.isin(known) & front["theme"].notna()]
+        unknown = front["theme"].notna() & ~front["report_theme"].isin(set(params.themes))
         add(
-            front["theme"].notna() & ~recorded.isin(known),
-            f"complaints with a theme the council's list does not hold ({_listing(unknown)})",
+            unknown,
+            "complaints with a theme the council's list does not hold "
+            f"({_listing(front.loc[unknown, 'report_theme'])})",
             "They are counted under the theme as recorded. If it is a misspelling of a listed "
             "theme, map it in params theme_map.",
         )

@@ -14,13 +14,34 @@ from .figures import compute_figures, prepare
 from .files import write_json_atomic
 from .params import Params, load_params
 from .quality import log_notes, quality_notes
-from .reading import load_dataset
+from .reading import DataError, load_dataset
 from .sections import SECTIONS, Section, find
+from .validation import Problem
 
 log = logging.getLogger(__name__)
 
 KERNEL = "python3"
 TO_FILL_IN = "TO FILL IN"
+
+
+class NoDataFolder(DataError):
+    """The data set folder the params (or ``data=``) name does not exist."""
+
+    def __init__(self, params: Params):
+        self.params = params
+        super().__init__(
+            [
+                Problem(
+                    str(params.data_dir),
+                    None,
+                    None,
+                    None,
+                    "a data set folder (set 'data' in params, or pass data=)",
+                    issue="no such folder",
+                )
+            ],
+            params.data_dir,
+        )
 
 
 class RunFailed(Exception):
@@ -212,29 +233,16 @@ def run_year(
     run) and ``PublishError``; in every case ``<out>/<FY>/`` is left exactly as it was.
     """
     from . import staging
-    from .reading import DataError
-    from .validation import Problem
 
     started = time.perf_counter()
     params = load_params(financial_year, overrides={"data": data})
     log_start(params)
     if not params.data_dir.is_dir():
-        raise DataError(
-            [
-                Problem(
-                    str(params.data_dir),
-                    None,
-                    None,
-                    None,
-                    "a data set folder (set 'data' in params, or pass data=)",
-                    issue="no such folder",
-                )
-            ],
-            params.data_dir,
-        )
+        raise NoDataFolder(params)
     year_dir = paths.year_output_dir(params.financial_year, out)
+    keys = _Keys.of(params)
     with staging.year_lock(year_dir):
-        if not (only or force) and _up_to_date(params, year_dir, publish):
+        if not (only or force) and _up_to_date(keys, year_dir, publish):
             log.info(
                 "nothing changed since the last run of %s: no section re-executed, site as it was",
                 params.financial_year,
@@ -244,7 +252,7 @@ def run_year(
             return result
         stage = staging.begin(year_dir)
         try:
-            staged = _run_staged(params, stage, only, workers, progress, publish, force)
+            staged = _run_staged(params, keys, stage, only, workers, progress, publish, force)
         except DataError:
             staging.discard(stage)  # nothing in it but a copy of the last good outputs
             raise
@@ -264,29 +272,52 @@ def run_year(
     return result
 
 
-def _up_to_date(params: Params, year_dir: Path, publish: bool) -> bool:
+@dataclass
+class _Keys:
+    """What the run's outputs are made from, as cache keys (see ``cache.py``): computed once
+    per run, since hashing the data set and the library reads every file."""
+
+    year: str
+    sections: dict[str, str]
+
+    @classmethod
+    def of(cls, params: Params) -> _Keys:
+        from . import cache
+
+        inputs = cache.Inputs.of(params)
+        return cls(
+            cache.year_key(params, inputs),
+            {s.slug: cache.section_key(s, params, inputs) for s in SECTIONS},
+        )
+
+    @property
+    def site(self) -> str:
+        """The published site's key: the year's and every section's."""
+        from . import cache
+
+        return cache._sha(self.year.encode(), *(self.sections[s.slug].encode() for s in SECTIONS))
+
+
+def _up_to_date(keys: _Keys, year_dir: Path, publish: bool) -> bool:
     """Whether the last good run of the year was made from exactly these inputs."""
     from . import cache
 
-    inputs = cache.Inputs.of(params)
-    ykey = cache.year_key(params, inputs)
     manifest = cache.read_manifest(year_dir)
     if (
-        manifest.get("year") != ykey
+        manifest.get("year") != keys.year
         or not cache.context_path(year_dir).is_file()
         or not (year_dir / "figures.json").is_file()
     ):
         return False
-    keys = {s.slug: cache.section_key(s, params, inputs) for s in SECTIONS}
-    if cache.stale_sections(list(SECTIONS), keys, manifest, year_dir / "notebooks"):
+    if cache.stale_sections(list(SECTIONS), keys.sections, manifest, year_dir / "notebooks"):
         return False
-    site_key = cache._sha(ykey.encode(), *(keys[s.slug].encode() for s in SECTIONS))
-    site_ok = manifest.get("site") == site_key and (year_dir / "site" / "index.html").is_file()
+    site_ok = manifest.get("site") == keys.site and (year_dir / "site" / "index.html").is_file()
     return site_ok or not publish
 
 
 def _run_staged(
     params: Params,
+    run_keys: _Keys,
     year_dir: Path,
     only: list[str] | None,
     workers: int | None,
@@ -298,12 +329,10 @@ def _run_staged(
     from . import cache
 
     nb_dir = year_dir / "notebooks"
-    inputs = cache.Inputs.of(params)
-    ykey = cache.year_key(params, inputs)
+    ykey, keys = run_keys.year, run_keys.sections
     manifest = {} if force else cache.read_manifest(year_dir)
     if manifest.get("year") != ykey:
         manifest = {}  # other data, settings or library: every section is redone
-    keys = {s.slug: cache.section_key(s, params, inputs) for s in SECTIONS}
     result = RunResult(params.financial_year, year_dir)
 
     if (
@@ -332,7 +361,6 @@ def _run_staged(
 
     chosen = select_sections(only)
     to_run = chosen if (only or force) else cache.stale_sections(chosen, keys, manifest, nb_dir)
-    site_key = cache._sha(ykey.encode(), *(keys[s.slug].encode() for s in SECTIONS))
     manifest["year"] = ykey
     manifest.pop("site", None)
     try:
@@ -355,7 +383,7 @@ def _run_staged(
 
         result.site = publish_year(params.financial_year, year_dir=year_dir)
         if not cache.stale_sections(list(SECTIONS), keys, manifest, nb_dir):
-            manifest["site"] = site_key
+            manifest["site"] = run_keys.site
             cache.write_manifest(year_dir, manifest)
     return result
 
