@@ -56,10 +56,15 @@ def small_data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_runs(tmp_path_factory) -> dict[str, Path]:
-    """The yearly run for both published years on the demo data set, done once per session."""
+    """The yearly run for both published years on the demo data set, done once per session.
+
+    It stops short of publishing: the published-report tests publish these executed notebooks
+    with each publisher in turn (tests/publish/conftest.py).
+    """
     from complaints_report.run import run_year
 
     out = tmp_path_factory.mktemp("outputs")
     return {
-        fy: run_year(fy, out=str(out), progress=False).year_dir for fy in ("2023-24", "2020-21")
+        fy: run_year(fy, out=str(out), progress=False, publish=False).year_dir
+        for fy in ("2023-24", "2020-21")
     }

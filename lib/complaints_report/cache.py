@@ -64,7 +64,7 @@ def data_hash(data_dir: Path) -> str:
 
 def library_hash() -> str:
     """The library's source: any change to lib/ may change any figure, table or sentence."""
-    files = [p for p in LIB_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".css"}]
+    files = [p for p in LIB_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".css", ".typ"}]
     return files_hash(files)
 
 

@@ -14,12 +14,14 @@ matplotlib.use("Agg")  # notebooks and the run draw off-screen; the publisher em
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from .display import CHART_DIR  # noqa: E402
 from .tables import SUPPRESSED  # noqa: E402
 
 # Okabe–Ito, distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")  # a second cue, so meaning never rests on colour
 A4_TEXT_WIDTH_IN = 6.3
+
 DPI = 200
 
 
@@ -56,8 +58,26 @@ class Chart:
             f"<figcaption>{html.escape(self.caption)}</figcaption></figure>"
         )
 
-    def _repr_html_(self) -> str:
-        return self.to_html()
+    def to_markdown(self) -> str:
+        """The chart as a Quarto figure: its PNG (``charts/<name>.png`` beside the page, where
+        the publisher puts it), caption, alt text and A4 text width (Quarto's PDF)."""
+        from .display import md_attribute, md_escape
+
+        return (
+            f"![{md_escape(self.caption)}]({CHART_DIR}/{self.name}.png)"
+            f"{{#fig-{self.name} fig-alt={md_attribute(self.alt)} width=100%}}"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """HTML for the website and JupyterLab, Markdown for Quarto's PDF, and plain text that
+        says what the chart shows (never its bytes)."""
+        from .display import Shown
+
+        return Shown(
+            plain=f"Chart: {self.caption} {self.alt}",
+            markdown=self.to_markdown(),
+            html=self.to_html(),
+        )._repr_mimebundle_(include, exclude)
 
 
 def _finish(fig, name: str, alt: str, caption: str) -> Chart:

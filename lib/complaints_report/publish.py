@@ -9,6 +9,7 @@ Either way the site is built in a temporary folder and swapped in only when comp
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import re
@@ -23,6 +24,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from . import paths
+from .display import CHART_DIR, CSV_DIR
+from .display import HTML as HTML_MIME
+from .display import MARKDOWN as MARKDOWN_MIME
 from .files import atomic_write_text
 from .params import Params, load_params
 from .sections import SECTIONS, Section
@@ -127,24 +131,18 @@ def _section_body(executed: Path, exporter) -> str:
     return str(soup)
 
 
-def _add_csv_links(soup: BeautifulSoup, tables_src: Path, tables_dst: Path) -> int:
-    """After every report table, a link to its CSV (copied into the site)."""
+def _copy_csvs(soup: BeautifulSoup, tables_src: Path, tables_dst: Path) -> int:
+    """Copy into the site the CSV that each table's download link names."""
     n = 0
-    for table in soup.find_all("table", id=re.compile(r"^table-")):
-        name = table["id"].removeprefix("table-")
-        src = tables_src / f"{name}.csv"
+    for link in soup.select("a.csv-link"):
+        name = link["href"].rsplit("/", 1)[-1]
+        src = tables_src / name
         if not src.is_file():
-            raise PublishError(f"table {name!r} has no CSV at {src.name}; run the year again")
+            raise PublishError(
+                f"table CSV {name!r} is missing from the year's tables; run the year again"
+            )
         tables_dst.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, tables_dst / src.name)
-        caption = table.find("caption")
-        label = caption.get_text(" ", strip=True) if caption else name
-        p = soup.new_tag("p", attrs={"class": "download"})
-        a = soup.new_tag("a", href=f"tables/{src.name}", download="", attrs={"class": "csv-link"})
-        a.string = f"Download this table as CSV: {label}"
-        p.append(a)
-        anchor = table.find_next_sibling("p", class_="table-note") or table
-        anchor.insert_after(p)
+        shutil.copy2(src, tables_dst / name)
         n += 1
     return n
 
@@ -210,11 +208,9 @@ def _pager(chapters: list[Chapter], i: int) -> str:
 
 
 def _notice(params: Params) -> str:
-    from .report import SYNTHETIC_NOTICE
+    from .report import notice_html
 
-    if not params.synthetic_data:
-        return ""
-    return f'<p class="notice"><strong>Synthetic data.</strong> {html.escape(SYNTHETIC_NOTICE)}</p>'
+    return notice_html() if params.synthetic_data else ""
 
 
 def _size(n: int) -> str:
@@ -275,24 +271,6 @@ def _index_body(params: Params, chapters: list[Chapter], pdf: str, pdf_size: str
         )
     parts.append("<ol>" + "".join(items) + "</ol>")
     return "\n".join(parts)
-
-
-def _wrap_tables(body: str) -> str:
-    """Each table in a labelled, keyboard-scrollable box, so a narrow screen scrolls the table,
-    not the page (WCAG 1.4.10 reflow)."""
-    soup = BeautifulSoup(body, "html.parser")
-    for table in soup.find_all("table", id=True):
-        caption = table.find("caption")
-        label_id = f"{table['id']}-caption"
-        if caption is not None:
-            caption["id"] = label_id
-        box = soup.new_tag("div", attrs={"class": "table-wrap", "role": "region", "tabindex": "0"})
-        if caption is not None:
-            box["aria-labelledby"] = label_id
-        else:
-            box["aria-label"] = "Table"
-        table.wrap(box)
-    return str(soup)
 
 
 def _shift_headings(soup: BeautifulSoup, by: int) -> None:
@@ -380,8 +358,8 @@ def _write_pdf(document: str, target: Path) -> None:
     HTML(string=document, base_url=str(target.parent)).write_pdf(target, pdf_variant="pdf/ua-1")
 
 
-def build_offline(params: Params, chapters: list[Chapter], year_dir: Path, site: Path) -> None:
-    """The whole site and PDF, without Quarto: nbconvert for the pages, WeasyPrint for the PDF."""
+def _offline_bodies(params: Params, chapters: list[Chapter], year_dir: Path) -> dict[str, str]:
+    """Each section's HTML body (nbconvert), by page name."""
     exporter = _exporter()
     nb_dir = year_dir / "notebooks"
     bodies: dict[str, str] = {}
@@ -391,10 +369,16 @@ def build_offline(params: Params, chapters: list[Chapter], year_dir: Path, site:
             raise PublishError(
                 f"{executed.name} has not been executed for {params.financial_year}; run the year first"
             )
-        soup = BeautifulSoup(_section_body(executed, exporter), "html.parser")
-        _add_csv_links(soup, year_dir / "tables", site / "tables")
-        bodies[ch.page] = str(soup)
-    pages = {page: _wrap_tables(body) for page, body in bodies.items()}
+        bodies[ch.page] = _section_body(executed, exporter)
+    return bodies
+
+
+def build_offline(params: Params, chapters: list[Chapter], year_dir: Path, site: Path) -> None:
+    """The whole site and PDF, without Quarto: nbconvert for the pages, WeasyPrint for the PDF."""
+    bodies = _offline_bodies(params, chapters, year_dir)
+    for body in bodies.values():
+        _copy_csvs(BeautifulSoup(body, "html.parser"), year_dir / CSV_DIR, site / CSV_DIR)
+    pages = bodies
     pdf = pdf_name(params)
     _write_pdf(_pdf_html(params, chapters, bodies), site / pdf)
     pdf_size = _size((site / pdf).stat().st_size)
@@ -428,60 +412,296 @@ def build_offline(params: Params, chapters: list[Chapter], year_dir: Path, site:
     shutil.copy2(STYLE, site / "style.css")
 
 
-# --- Quarto -----------------------------------------------------------------------------------
+# --- Quarto ---------------------------------------------------------------------------------
+
+QUARTO_OLDEST = (1, 7)
+"""Quarto older than this is refused."""
+QUARTO_TYPST_BOOKS = (1, 9, 18)
+"""The first Quarto that renders a book to Typst: from here Quarto makes the PDF too."""
+QUARTO_CSS = Path(__file__).with_name("quarto.css")
+QUARTO_TYPST = Path(__file__).with_name("quarto-pdf.typ")
+# Quarto's pages have no skip link of their own; this one becomes the first thing on every page
+# (Quarto includes it after its header; the script below moves it to the top).
+_SKIP_LINK = '<a class="skip-link" href="#quarto-document-content">Skip to main content</a>'
+# What Quarto's templates cannot be told: the skip link first, the sidebar's name and current
+# page for assistive technology, and a main region that takes focus from the skip link.
+_AFTER_BODY = """<script>
+document.addEventListener("DOMContentLoaded", function () {
+  var skip = document.querySelector("a.skip-link");
+  if (skip) {
+    document.body.prepend(skip);
+    // Quarto writes links out in full and drops "index.html", which would make the skip link
+    // of index.html load "./" afresh rather than move within the page.
+    skip.setAttribute("href", "#quarto-document-content");
+  }
+  var main = document.getElementById("quarto-document-content");
+  if (main) { main.setAttribute("tabindex", "-1"); }
+  var nav = document.getElementById("quarto-sidebar");
+  if (nav) { nav.setAttribute("aria-label", "Report sections"); }
+  document.querySelectorAll("#quarto-sidebar a.sidebar-link.active").forEach(function (a) {
+    a.setAttribute("aria-current", "page");
+  });
+  // The previous/next links' names are their visible words ("3 Financial implications"), not
+  // a label without the number (WCAG 2.5.3, label in name).
+  document.querySelectorAll("a.pagination-link[aria-label]").forEach(function (a) {
+    a.removeAttribute("aria-label");
+  });
+});
+</script>
+"""
+
+
+def quarto_version(quarto: str) -> tuple[int, ...]:
+    """``quarto --version`` as numbers, e.g. (1, 10, 18)."""
+    try:
+        proc = subprocess.run(
+            [quarto, "--version"], capture_output=True, text=True, timeout=120, check=True
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PublishError(f"{quarto} --version failed: {exc}") from exc
+    found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", proc.stdout)
+    if not found:
+        raise PublishError(f"{quarto} --version printed no version: {proc.stdout.strip()!r}")
+    return tuple(int(x) for x in found.groups(default="0"))
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(map(str, version))
+
+
+def _quarto_notebook(executed: Path, target: Path) -> None:
+    """A copy of an executed notebook for Quarto: each output that offers both HTML and Markdown
+    becomes one Markdown output that holds both, each shown to its format by Quarto's
+    conditional content (the HTML on the website, the Markdown in the PDF).
+
+    The website gets exactly the HTML that JupyterLab and the offline publisher show, and no
+    output is ``text/html`` any more, so Quarto adds no require.js and jQuery from a CDN to the
+    pages (it does for any notebook with HTML outputs, in case they are widgets): the site
+    loads nothing from another server.
+    """
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            if HTML_MIME in data and MARKDOWN_MIME in data:
+                html_text = "".join(data.pop(HTML_MIME))
+                md_text = "".join(data[MARKDOWN_MIME])
+                fence = "`" * max(
+                    3, 1 + max((len(m) for m in re.findall(r"`+", html_text)), default=0)
+                )
+                data[MARKDOWN_MIME] = (
+                    f'::: {{.content-visible when-format="html"}}\n{fence}{{=html}}\n{html_text}\n'
+                    f'{fence}\n:::\n\n::: {{.content-hidden when-format="html"}}\n{md_text}\n:::\n'
+                )
+    target.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+
+
+def _stage_book(
+    params: Params, config: dict, chapters: list[Chapter], year_dir: Path, stage: Path, typst: bool
+) -> None:
+    """The Quarto project Quarto renders: the executed notebooks side by side (so pages sit at
+    the site's root, as the offline publisher puts them), their charts and CSVs, an index page
+    and ``_quarto.yml`` with this year's title, PDF name and page furniture."""
+    for ch in chapters:
+        executed = year_dir / "notebooks" / ch.section.notebook
+        if not executed.is_file():
+            raise PublishError(
+                f"{executed.name} has not been executed for {params.financial_year}; run the year first"
+            )
+        _quarto_notebook(executed, stage / ch.section.notebook)
+    for folder in (CHART_DIR, CSV_DIR):
+        if (year_dir / folder).is_dir():
+            shutil.copytree(year_dir / folder, stage / folder)
+    shutil.copy2(QUARTO_CSS, stage / "report.css")
+    shutil.copy2(QUARTO_TYPST, stage / "report.typ")
+    (stage / "after-body.html").write_text(_AFTER_BODY, encoding="utf-8")
+
+    pdf = pdf_name(params)
+
+    def flat(entry):
+        if isinstance(entry, str):
+            return entry.removeprefix("notebooks/")
+        if isinstance(entry, dict) and "chapters" in entry:
+            return {**entry, "chapters": [flat(e) for e in entry["chapters"]]}
+        return entry
+
+    book = dict(config.get("book") or {})
+    book.update(
+        title=params.report.title,
+        author=params.council,
+        date=(params.report.meeting_date or date.today()).isoformat(),
+        chapters=[flat(e) for e in book.get("chapters", [])],
+        # The site links the PDF in every page's header (body-header), with words, not an icon.
+        downloads=[],
+        **{"output-file": pdf.removesuffix(".pdf")},
+    )
+    # Quarto includes this at the top of every page's <main>: the PDF link, the notice.
+    before = [
+        _SKIP_LINK,
+        f'<p class="site-pdf"><a class="pdf-link" href="{pdf}">Download PDF of the whole report</a></p>',
+    ]
+    if params.synthetic_data:
+        from .report import notice_html
+
+        before.append(notice_html())
+    (stage / "before-body.html").write_text("\n".join(before) + "\n", encoding="utf-8")
+    formats = dict(config.get("format") or {})
+    html_format = dict(formats.get("html") or {})
+    html_format.update(
+        css=["report.css"],
+        # The page's contents list inside <main>, after its <h1>, so headings run in order.
+        **{"toc-location": "body"},
+        # The tables are already accessible HTML (caption, scoped headers, a scrolling region
+        # and a CSV link): Quarto passes them through as they are.
+        **{"html-table-processing": "none"},
+        **{"include-before-body": ["before-body.html"], "include-after-body": ["after-body.html"]},
+    )
+    formats["html"] = html_format
+    if typst:
+        formats["typst"] = {
+            **(formats.get("typst") or {}),
+            "include-in-header": ["report.typ"],
+        }
+    else:
+        formats.pop("typst", None)
+    project = {**(config.get("project") or {}), "output-dir": "_site"}
+    project["resources"] = [f"{CSV_DIR}/*.csv"]
+    staged = {**config, "project": project, "book": book, "format": formats}
+    (stage / QUARTO_CONFIG).write_text(
+        yaml.safe_dump(staged, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    (stage / "index.qmd").write_text(_index_markdown(params), encoding="utf-8")
+    (stage / "index-partials").mkdir()
+    (stage / "index-partials" / "title-block.html").write_text("", encoding="utf-8")
+
+
+def _index_markdown(params: Params) -> str:
+    """The book's opening page: what the report is and for whom (Quarto lists the sections)."""
+    from .display import md_escape
+
+    r = params.report
+    # An unnumbered heading keeps the sections' own numbers (Quarto would make the opening
+    # page chapter 1); an empty title block (index-partials/) keeps it the page's one <h1>.
+    lines = [
+        "---",
+        "format:",
+        "  html:",
+        "    template-partials: [index-partials/title-block.html]",
+        "    toc: false",
+        "---",
+        "",
+        f"# {md_escape(r.title)} {{.unnumbered}}",
+        "",
+    ]
+    lines.append(
+        md_escape(
+            f"The annual report of {params.council} on the complaints it received about "
+            f"children's services in the financial year {params.fy.slash_label} (1 April "
+            f"{params.fy.start_year} to 31 March {params.fy.start_year + 1}), as the Children Act "
+            f"1989 representations procedure requires."
+        )
+    )
+    if r.committee:
+        when = f" on {r.meeting_date:%A %d %B %Y}" if r.meeting_date else ""
+        lines += ["", md_escape(f"For the {r.committee}{when}. Report status: {r.status}.")]
+    return "\n".join(lines) + "\n"
+
+
+def _check_quarto_site(site: Path, chapters: list[Chapter], pdf: Path | None) -> None:
+    """What Quarto wrote, checked before it replaces the last good site."""
+    missing = [p for p in ["index.html", *(ch.page for ch in chapters)] if not (site / p).is_file()]
+    if missing:
+        raise PublishError(f"Quarto did not write {', '.join(missing)}")
+    if pdf is not None:
+        check_pdf(pdf)
+
+
+def check_pdf(pdf: Path) -> None:
+    """A PDF readers can use: present, a PDF, with pages, and tagged for assistive technology."""
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        raise PublishError(f"the PDF {pdf.name} was not written, or is empty")
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(pdf)
+        catalog = reader.trailer["/Root"].get_object()
+        pages = len(reader.pages)
+    except (PyPdfError, OSError, KeyError, ValueError) as exc:
+        raise PublishError(f"the PDF {pdf.name} cannot be read: {exc}") from exc
+    if pages == 0:
+        raise PublishError(f"the PDF {pdf.name} has no pages")
+    mark = catalog.get("/MarkInfo")
+    marked = mark is not None and getattr(mark.get_object().get("/Marked"), "value", None) is True
+    if "/StructTreeRoot" not in catalog or not marked:
+        raise PublishError(
+            f"the PDF {pdf.name} is not tagged (no structure tree): screen readers could not read it"
+        )
+
+
+def _display_title(pdf: Path) -> None:
+    """Ask PDF viewers to show the document's title, not its file name (PDF/UA), which Typst
+    sets only for a PDF/UA-1 document (and Quarto's book contents page is not valid PDF/UA-1
+    structure, so that standard cannot be asked of Typst). Everything else is kept as it is."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    prefs = writer.viewer_preferences or writer.create_viewer_preferences()
+    prefs.display_doctitle = True
+    tmp = pdf.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        writer.write(fh)
+    os.replace(tmp, pdf)
+    check_pdf(pdf)
 
 
 def build_with_quarto(
     quarto: str, params: Params, config: dict, chapters: list[Chapter], year_dir: Path, site: Path
 ) -> None:
-    """Render the executed notebooks with Quarto (no execution) into ``site``."""
+    """Render the executed notebooks with Quarto (no execution) into ``site``.
+
+    Quarto 1.9.18 or later makes the site and its Typst PDF; Quarto 1.7 to 1.9.17 cannot make a
+    Typst book, so the site is Quarto's and the PDF the offline publisher's (tagged PDF/UA).
+    """
+    version = quarto_version(quarto)
+    if version < QUARTO_OLDEST:
+        raise PublishError(
+            f"Quarto {_dotted(version)} is too old: the report needs Quarto "
+            f"{_dotted(QUARTO_OLDEST)} or later (quarto.org/docs/download, or conda-forge's "
+            "quarto package); or take quarto off PATH to publish with the offline publisher"
+        )
+    typst = version >= QUARTO_TYPST_BOOKS
+    pdf = pdf_name(params)
+    if typst:
+        log.info("Quarto %s: website and Typst PDF by Quarto", _dotted(version))
+    else:
+        log.info(
+            "Quarto %s renders no Typst book (that needs %s or later): website by Quarto, "
+            "PDF by the offline publisher (WeasyPrint, tagged PDF/UA)",
+            _dotted(version),
+            _dotted(QUARTO_TYPST_BOOKS),
+        )
     with tempfile.TemporaryDirectory(prefix="quarto-", dir=year_dir) as tmp:
         stage = Path(tmp)
-        (stage / "notebooks").mkdir()
-        for ch in chapters:
-            shutil.copy2(
-                year_dir / "notebooks" / ch.section.notebook,
-                stage / "notebooks" / ch.section.notebook,
-            )
-        book = dict(config.get("book") or {})
-        book.update(
-            title=params.report.title,
-            author=params.council,
-            date=(params.report.meeting_date or date.today()).isoformat(),
-        )
-        staged = {
-            **config,
-            "book": book,
-            "project": {**(config.get("project") or {}), "output-dir": "_site"},
-        }
-        (stage / QUARTO_CONFIG).write_text(
-            yaml.safe_dump(staged, sort_keys=False, allow_unicode=True), encoding="utf-8"
-        )
-        (stage / "index.qmd").write_text(
-            f"# {params.report.title} {{.unnumbered}}\n\n{_notice(params)}\n", encoding="utf-8"
-        )
+        _stage_book(params, config, chapters, year_dir, stage, typst)
         proc = subprocess.run(
-            [quarto, "render", str(stage), "--no-execute"], capture_output=True, text=True
+            [quarto, "render", str(stage), "--no-execute"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QUARTO_PRINT_STACK": "true"},
         )
         if proc.returncode != 0:
             raise PublishError(f"quarto render failed:\n{proc.stderr[-3000:]}")
-        shutil.copytree(stage / "_site", site, dirs_exist_ok=True)
-    pdfs = sorted(site.glob("*.pdf"))
-    for page in site.glob("**/*.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        changed = _add_csv_links(soup, year_dir / "tables", page.parent / "tables")
-        if pdfs and not soup.select("a.pdf-link") and soup.body is not None:
-            # Quarto's typst PDF has no download button of its own: link it from every page.
-            p = soup.new_tag("p", attrs={"class": "site-pdf"})
-            a = soup.new_tag(
-                "a", href=os.path.relpath(pdfs[0], page.parent), attrs={"class": "pdf-link"}
-            )
-            a.string = "Download PDF of the whole report"
-            p.append(a)
-            soup.body.insert(0, p)
-            changed = True
-        if changed:
-            page.write_text(str(soup), encoding="utf-8")
+        out = stage / "_site"
+        if typst:
+            _check_quarto_site(out, chapters, out / pdf)
+            _display_title(out / pdf)
+        else:
+            _check_quarto_site(out, chapters, None)
+            bodies = _offline_bodies(params, chapters, year_dir)
+            _write_pdf(_pdf_html(params, chapters, bodies), out / pdf)
+            check_pdf(out / pdf)
+        shutil.copytree(out, site, dirs_exist_ok=True)
 
 
 # --- publishing a year ------------------------------------------------------------------------
@@ -499,6 +719,34 @@ def _swap_in(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
+PUBLISHER_ENV = "COMPLAINTS_REPORT_PUBLISHER"
+
+
+def publisher_choice() -> bool | None:
+    """``$COMPLAINTS_REPORT_PUBLISHER``: True for ``quarto``, False for ``offline``, None for
+    ``auto`` or unset (Quarto when it is on PATH)."""
+    value = os.environ.get(PUBLISHER_ENV, "auto").strip().lower() or "auto"
+    choices = {"quarto": True, "offline": False, "auto": None}
+    if value not in choices:
+        raise PublishError(f"{PUBLISHER_ENV}={value!r}: expected quarto, offline or auto")
+    return choices[value]
+
+
+def publisher_key() -> str:
+    """Which publisher a publish would use now, for the run's cache: a site made by another
+    publisher (Quarto installed or upgraded since) is made again."""
+    import hashlib
+
+    book = paths.ROOT / QUARTO_CONFIG
+    book_hash = hashlib.sha256(book.read_bytes()).hexdigest() if book.is_file() else "none"
+    choice = publisher_choice()
+    quarto = shutil.which("quarto") if choice is not False else None
+    if not quarto:
+        return f"offline; book {book_hash}"
+    real = Path(quarto).resolve()
+    return f"quarto {real} {real.stat().st_mtime_ns}; book {book_hash}"
+
+
 def publish_year(
     financial_year: str,
     out: str | None = None,
@@ -514,7 +762,8 @@ def publish_year(
     out
         The outputs folder (default ``outputs``).
     use_quarto
-        Force (True) or refuse (False) Quarto; default: Quarto when it is on PATH.
+        Force (True) or refuse (False) Quarto; default: ``$COMPLAINTS_REPORT_PUBLISHER``
+        (``quarto``, ``offline`` or ``auto``), else Quarto when it is on PATH.
     year_dir
         The year's outputs folder, when not ``<out>/<FY>`` (the run publishes in its staging copy).
     """
@@ -522,6 +771,8 @@ def publish_year(
     params = load_params(financial_year)
     year_dir = year_dir or paths.year_output_dir(params.financial_year, out)
     config, chapters = read_book()
+    if use_quarto is None:
+        use_quarto = publisher_choice()
     quarto = shutil.which("quarto") if use_quarto is not False else None
     if use_quarto and not quarto:
         raise PublishError("Quarto was asked for but is not on PATH")
@@ -541,6 +792,7 @@ def publish_year(
             build_with_quarto(quarto, params, config, chapters, year_dir, tmp)
         else:
             build_offline(params, chapters, year_dir, tmp)
+            check_pdf(tmp / pdf_name(params))
         _swap_in(tmp, year_dir / "site")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -560,7 +812,7 @@ def publish_index(out: str | None = None) -> Path:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Children's services complaints: annual reports</title>
-<link rel="stylesheet" href="{years[0] + "/site/style.css" if years else ""}">
+<link rel="stylesheet" href="index.css">
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
@@ -574,4 +826,6 @@ def publish_index(out: str | None = None) -> Path:
 </body>
 </html>
 """
+    # Its own stylesheet: a year's site may be Quarto's, which has no style.css.
+    atomic_write_text(base / "index.css", STYLE.read_text(encoding="utf-8"))
     return atomic_write_text(base / "index.html", page)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import display, paths
 from .calendar import FinancialYear
 from .charts import Chart
 from .figures import Prepared, compute_figures, prepare
@@ -28,28 +28,28 @@ SYNTHETIC_NOTICE = (
 )
 
 
+def notice_html() -> str:
+    """The synthetic-data notice as the website shows it."""
+    return f'<p class="notice"><strong>Synthetic data.</strong> {html.escape(SYNTHETIC_NOTICE)}</p>'
+
+
+def notice_markdown() -> str:
+    """The synthetic-data notice in Markdown (Quarto's pages and PDF)."""
+    return f"**Synthetic data.** {display.md_escape(SYNTHETIC_NOTICE)}"
+
+
+def notice_display() -> display.Shown:
+    return display.Shown(
+        plain=f"Synthetic data. {SYNTHETIC_NOTICE}", markdown=notice_markdown(), html=notice_html()
+    )
+
+
 def _display(obj: Any) -> None:
     try:
         from IPython.display import display
     except ImportError:  # outside Jupyter: nothing to show
         return
     display(obj)
-
-
-class _HTML:
-    def __init__(self, text: str):
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.text
-
-
-class _Markdown:
-    def __init__(self, text: str):
-        self.text = text
-
-    def _repr_markdown_(self) -> str:
-        return self.text
 
 
 @dataclass
@@ -96,29 +96,26 @@ class ReportContext:
     # --- showing things -------------------------------------------------------------------
     def say(self, *sentences: str) -> None:
         """A paragraph of generated sentences."""
-        _display(_Markdown(" ".join(s for s in sentences if s)))
+        _display(display.paragraph(" ".join(s for s in sentences if s)))
 
     def bullets(self, sentences: list[str]) -> None:
-        _display(_Markdown("\n".join(f"- {s}" for s in sentences)))
+        _display(display.paragraph("\n".join(f"- {s}" for s in sentences)))
 
     def heading(self, text: str, level: int = 2) -> None:
         """A sub-heading (the page's single h1 is the notebook's first markdown cell)."""
         if not 2 <= level <= 4:
             raise ValueError("sections use h2-h4 below their title")
-        _display(_HTML(f"<h{level}>{html.escape(text)}</h{level}>"))
+        _display(display.heading(text, level))
 
     def commentary(self, slug: str) -> None:
         """The analyst's own words for this section, from params (nothing if none)."""
         find(slug)
         text = (self.params.commentary.get(slug) or "").strip()
         if text:
+            paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
             _display(
-                _HTML(
-                    '<aside class="commentary" aria-label="Commentary">'
-                    + "".join(
-                        f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip()
-                    )
-                    + "</aside>"
+                display.boxed(
+                    text, css_class="commentary", label="Commentary", paragraphs=paragraphs
                 )
             )
 
@@ -181,13 +178,13 @@ class ReportContext:
         if table.free_text:
             table = self.redact(table)
         table = self.suppress(table)
-        table.to_csv(self.out_dir / "tables")
+        table.to_csv(self.out_dir / display.CSV_DIR)
         self.shown_tables.append(table.name)
         _display(table)
 
     def chart(self, chart: Chart) -> None:
         """Show a chart (with its alt text and caption) and keep a PNG in ``outputs/<FY>/charts/``."""
-        target = self.out_dir / "charts"
+        target = self.out_dir / display.CHART_DIR
         target.mkdir(parents=True, exist_ok=True)
         (target / f"{chart.name}.png").write_bytes(chart.png)
         _display(chart)
@@ -195,11 +192,7 @@ class ReportContext:
     def notice(self) -> None:
         """Say plainly when the records are synthetic."""
         if self.params.synthetic_data:
-            _display(
-                _HTML(
-                    f'<p class="notice"><strong>Synthetic data.</strong> {html.escape(SYNTHETIC_NOTICE)}</p>'
-                )
-            )
+            _display(notice_display())
 
 
 def load_context(

@@ -294,8 +294,13 @@ class _Keys:
     def site(self) -> str:
         """The published site's key: the year's and every section's."""
         from . import cache
+        from .publish import publisher_key
 
-        return cache._sha(self.year.encode(), *(self.sections[s.slug].encode() for s in SECTIONS))
+        return cache._sha(
+            self.year.encode(),
+            *(self.sections[s.slug].encode() for s in SECTIONS),
+            publisher_key().encode(),
+        )
 
 
 def _up_to_date(keys: _Keys, year_dir: Path, publish: bool) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .display import CSV_DIR
 from .files import atomic_write_text
 
 Format = Literal["count", "percent", "money", "text"]
@@ -312,6 +313,12 @@ class ReportTable:
         styles and no index column. The note, if any, follows the table as
         ``<p class="table-note">``.
         """
+        lines = [self._table_html()]
+        if self.note:
+            lines.append(f'<p class="table-note">{html.escape(self.note)}</p>')
+        return "\n".join(lines)
+
+    def _table_html(self) -> str:
         shown = self.display_frame()
         columns = list(shown.columns)
         classes = [' class="num"' if self._kind(c) in NUMERIC_FORMATS else "" for c in columns]
@@ -335,10 +342,82 @@ class ReportTable:
             )
             lines.append(f"<tr>{first}{rest}</tr>")
         lines += ["</tbody>", "</table>"]
-        if self.note:
-            lines.append(f'<p class="table-note">{esc(self.note)}</p>')
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    def to_page_html(self) -> str:
+        """The table as a web page shows it: in a labelled region that scrolls sideways on its
+        own, so a narrow screen scrolls the table and not the page (WCAG 1.4.10 reflow); then
+        its note and a link to its CSV (``tables/<name>.csv`` beside the page)."""
+        label = html.escape(f"Table: {self.title}", quote=True)
+        lines = [
+            f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">',
+            self._table_html(),
+            "</div>",
+        ]
+        if self.note:
+            lines.append(f'<p class="table-note">{html.escape(self.note)}</p>')
+        lines.append(
+            f'<p class="download"><a class="csv-link" href="{CSV_DIR}/{self.name}.csv" download>'
+            f"Download this table as CSV: {html.escape(self.title)}</a></p>"
+        )
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        """The table as a Pandoc pipe table with its caption (Quarto's PDF), then its note.
+
+        Numbers are right-aligned. Column widths follow the longest cell of each column, so a
+        wide table fills the page and its text columns wrap.
+        """
+        from .display import md_escape
+
+        shown = self.display_frame()
+        columns = list(shown.columns)
+        cells = [[md_escape(v) for v in row] for row in shown.itertuples(index=False, name=None)]
+        heads = [md_escape(c) for c in columns]
+        widths = [self._markdown_width(c, [str(v) for v in shown[c]]) for c in columns]
+        rules = [
+            "-" * w + ":" if self._kind(c) in NUMERIC_FORMATS and i else ":" + "-" * w
+            for i, (c, w) in enumerate(zip(columns, widths, strict=True))
+        ]
+        lines = ["| " + " | ".join(heads) + " |", "|" + "|".join(rules) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in cells]
+        lines += ["", f": {md_escape(self.title)} {{#tbl-{self.name}}}"]
+        if self.note:
+            lines += ["", md_escape(self.note)]
+        return "\n".join(lines)
+
+    def _markdown_width(self, column: str, cells: list[str]) -> int:
+        """Dashes under a column of the pipe table, which set its share of the page's width.
+
+        A figure needs its longest value; text its longest cell up to 30 characters (beyond,
+        it wraps) and room for its longest word, which cannot wrap (a case reference). The
+        heading's longest word counts too: headings wrap between words.
+        """
+
+        def longest_word(texts: list[str]) -> int:
+            return max((len(w) for t in texts for w in t.split()), default=0)
+
+        longest = max((len(t) for t in cells), default=0)
+        if self._kind(column) in NUMERIC_FORMATS and column != self.frame.columns[0]:
+            need = longest + 2
+        else:
+            need = max(longest_word(cells) + 6, min(30, longest))
+        return max(3, need, longest_word([column]))
+
+    def to_plain(self) -> str:
+        """The table as readable plain text: caption, the formatted rows, the note."""
+        text = [self.title, self.display_frame().to_string(index=False)]
+        if self.note:
+            text.append(self.note)
+        return "\n".join(text)
+
+    def shown(self):
+        """What a notebook displays for this table: the web page's HTML (with its CSV link),
+        the PDF's Markdown and plain text (see :mod:`display`)."""
+        from .display import Shown
+
+        return Shown(plain=self.to_plain(), markdown=self.to_markdown(), html=self.to_page_html())
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
         """Jupyter shows the reader's table, not the raw frame."""
-        return self.to_html()
+        return self.shown()._repr_mimebundle_(include, exclude)

@@ -16,11 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from sites import PUBLISHERS, YEARS, pdf_of, publish_demo, quarto_or_skip, site_pages
 
-from complaints_report.sections import SECTIONS
-
-YEARS = ("2023-24", "2020-21")
 CHROMIUM = Path("/usr/bin/chromium")
 # Chromium as root, headless, on a machine whose only network is loopback: without the
 # background-networking flags it keeps trying (and failing) to reach Google's hosts.
@@ -35,50 +32,33 @@ CHROMIUM_ARGS = [
 ]
 # Copies of screenshots and PDF pages for a person to look at, beside pytest's own tmp copies.
 SCREENS = Path("/tmp/screens")
-NAV_LABEL = "Report sections"
 
 
-def section_page(section) -> str:
-    """The site page of a section: ``NN-slug.html``."""
-    return f"{section.number:02d}-{section.slug}.html"
+@pytest.fixture
+def quarto() -> str:
+    """The ``quarto`` on PATH (see :func:`quarto_or_skip`)."""
+    return quarto_or_skip()
 
 
-SECTION_PAGES = tuple(section_page(s) for s in SECTIONS)
-
-
-def site_pages(site: Path) -> list[Path]:
-    """Every HTML page of a year's site: index first, then the sections in order, then others."""
-    pages = sorted(site.rglob("*.html"))
-    order = {"index.html": -1, **{p: i for i, p in enumerate(SECTION_PAGES)}}
-    return sorted(pages, key=lambda p: (order.get(p.name, len(order)), str(p)))
-
-
-def parse(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def pdf_of(site: Path) -> Path:
-    """The PDF that the site's index links to with its "Download PDF" link."""
-    soup = parse(site / "index.html")
-    links = [a for a in soup.find_all("a", href=True) if "Download PDF" in a.get_text()]
-    assert links, f"{site / 'index.html'}: no <a> whose text contains 'Download PDF'"
-    return site / links[0]["href"].split("#")[0]
+@pytest.fixture(scope="session", params=PUBLISHERS)
+def publisher(request) -> str:
+    """Which publisher made the site under test: ``offline`` or ``quarto`` (or ``given``)."""
+    if os.environ.get("COMPLAINTS_REPORT_PUBLISHED_OUT"):
+        if request.param != PUBLISHERS[0]:
+            pytest.skip("COMPLAINTS_REPORT_PUBLISHED_OUT: the given site is tested once")
+        return "given"
+    return request.param
 
 
 @pytest.fixture(scope="session")
-def published(request) -> dict[str, Path]:
-    """Both demo years published once: ``{"2023-24": site, "2020-21": site, "index": index.html}``."""
+def published(request, publisher) -> dict[str, Path]:
+    """Both demo years published once by each publisher:
+    ``{"2023-24": site, "2020-21": site, "index": index.html}``."""
     given = os.environ.get("COMPLAINTS_REPORT_PUBLISHED_OUT")
     if given:
         out = Path(given).resolve()
         return {**{fy: out / fy / "site" for fy in YEARS}, "index": out / "index.html"}
-
-    from complaints_report.publish import publish_index, publish_year
-
-    demo_runs = request.getfixturevalue("demo_runs")
-    out = demo_runs["2023-24"].parent
-    sites = {fy: Path(publish_year(fy, out=str(out))) for fy in YEARS}
-    return {**sites, "index": Path(publish_index(out=str(out)))}
+    return publish_demo(request, publisher)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ YEARS = ("2023-24", "2020-21")
 def _site_text(site: Path) -> dict[str, str]:
     texts = {}
     for path in site.rglob("*"):
-        if path.suffix in {".html", ".csv", ".css"}:
+        if path.suffix in {".html", ".csv", ".css", ".json", ".js", ".xml"}:
             texts[str(path.relative_to(site))] = path.read_text(encoding="utf-8")
         elif path.suffix == ".pdf":
             texts[str(path.relative_to(site))] = "\n".join(

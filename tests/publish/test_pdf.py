@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from sites import PUBLISHERS, pdf_of, publish_demo, site_pages
 
 from complaints_report.sections import SECTIONS
 
@@ -250,5 +251,62 @@ def test_render_the_first_pages_for_a_person_to_look_at(pdfs, tmp_path, save_scr
     pngs = sorted(tmp_path.glob("2023-24-pdf-page*.png"))
     assert len(pngs) == 3, pngs
     for png in pngs:
-        assert png.stat().st_size > 5_000, f"{png.name} is (nearly) blank"
         save_screen(png, png.name)
+    # The cover, and the contents within the first three pages (a book may leave the back of
+    # its cover blank, so that the contents start on a right-hand page).
+    assert pngs[0].stat().st_size > 5_000, f"{pngs[0].name}: the cover is (nearly) blank"
+    first = _contents_page(_page_texts(pdfs["2023-24"]))
+    assert first is not None and first < 3, f"contents start on page {first}"
+    assert pngs[first].stat().st_size > 5_000, f"{pngs[first].name}: contents (nearly) blank"
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, lower case: text compared whatever the line breaks, hyphenation,
+    quotes and spacing of a PDF's text layer."""
+    return re.sub(r"[^0-9a-z]", "", _squash(text).lower())
+
+
+def _captions(site: Path) -> list[str]:
+    """Every table caption on the site's pages, as readers see it there."""
+    from bs4 import BeautifulSoup
+
+    found = []
+    for page in site_pages(site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        found += [
+            " ".join(c.get_text(" ", strip=True).split()) for c in soup.select("table caption")
+        ]
+    return found
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_every_table_caption_on_the_site_is_in_the_pdf(published, pdfs, fy):
+    captions = _captions(published[fy])
+    assert len(captions) >= 20, f"{fy}: only {len(captions)} table captions on the site"
+    text = _letters(" ".join(_page_texts(pdfs[fy])))
+    missing = [c for c in captions if _letters(c) not in text]
+    assert not missing, f"{fy} PDF: {len(missing)} table caption(s) missing: {missing}"
+
+
+# What a PDF shows where a cell offered nothing the format could use: an object's repr, or an
+# image's bytes printed as text (base64, or Python's b'\x89PNG...').
+RAW_OUTPUT = re.compile(r"object at 0x|[A-Za-z0-9+/]{80,}={0,2}|(?:\\x[0-9a-f]{2}){4}|b'\\x89PNG")
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_pdf_shows_no_object_reprs_or_raw_bytes(pdfs, fy):
+    problems = [
+        f"page {i}: {m.group(0)[:60]!r}"
+        for i, t in enumerate(_page_texts(pdfs[fy]), start=1)
+        for m in [RAW_OUTPUT.search(t)]
+        if m
+    ]
+    assert not problems, f"{fy} PDF:\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_two_publishers_pdfs_are_of_a_similar_length(request, fy):
+    """The same report, so the same order of pages: neither PDF is 1.5 times the other."""
+    counts = {p: len(PdfReader(pdf_of(publish_demo(request, p)[fy])).pages) for p in PUBLISHERS}
+    low, high = min(counts.values()), max(counts.values())
+    assert high <= 1.5 * low, f"{fy}: pages by publisher {counts}"

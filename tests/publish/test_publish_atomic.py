@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 import shutil
 
 import pytest
+from pypdf import PdfReader
 
-from complaints_report.publish import PublishError, publish_year, read_book
+from complaints_report import publish
+from complaints_report.params import load_params
+from complaints_report.publish import (
+    PublishError,
+    _check_quarto_site,
+    build_with_quarto,
+    check_pdf,
+    pdf_name,
+    publish_year,
+    read_book,
+)
 from complaints_report.sections import SECTIONS
 
 
@@ -57,45 +70,132 @@ def test_asking_for_quarto_without_it_is_a_clear_error(monkeypatch, tmp_path):
         publish_year("2023-24", out=str(tmp_path), use_quarto=True)
 
 
-FAKE_QUARTO = r"""#!/usr/bin/env python3
-# A stand-in for `quarto render DIR --no-execute`: checks what it was given, writes a tiny book.
-import sys, json, pathlib, yaml
-args = sys.argv[1:]
-assert args[0] == "render" and "--no-execute" in args, args
-stage = pathlib.Path(args[1])
-config = yaml.safe_load((stage / "_quarto.yml").read_text())
-assert config["execute"]["enabled"] is False
-chapters = [c for part in config["book"]["chapters"] if isinstance(part, dict) for c in part["chapters"]]
-for c in chapters:
-    nb = json.loads((stage / c).read_text())
-    assert any(cell.get("outputs") for cell in nb["cells"]), f"{c} was not executed"
-site = stage / "_site"
-site.mkdir()
-(site / "index.html").write_text("<html><body><h1>" + config["book"]["title"] + "</h1></body></html>")
-(site / "report.pdf").write_bytes(b"%PDF-1.7 fake")
-(site / "04.html").write_text('<html><body><table id="table-04-scorecard-childrens-social-care"><caption>c</caption></table></body></html>')
-"""
+# --- Quarto: the real one on PATH (tests/publish/conftest.py says how it is found) ----------
+
+
+@pytest.fixture
+def quarto_year(demo_runs, tmp_path, quarto):
+    """A copy of the executed 2023-24 year to publish with Quarto."""
+    shutil.copytree(demo_runs["2023-24"], tmp_path / "2023-24", ignore=shutil.ignore_patterns(".*"))
+    return tmp_path
 
 
 @pytest.mark.slow
-def test_with_quarto_on_path_the_executed_notebooks_are_rendered_by_quarto(
-    demo_runs, tmp_path, monkeypatch, repo_root
+def test_quarto_publishes_a_checked_site_and_keeps_the_old_one_when_it_fails(
+    quarto_year, repo_root
 ):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "quarto"
-    fake.write_text(
-        FAKE_QUARTO.replace("#!/usr/bin/env python3", f"#!{__import__('sys').executable}")
+    before_nb = sorted(
+        (p.name, p.stat().st_mtime) for p in (repo_root / "notebooks").glob("*.ipynb")
     )
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
-    shutil.copytree(demo_runs["2023-24"], tmp_path / "2023-24")
-    before = sorted((p.name, p.stat().st_mtime) for p in (repo_root / "notebooks").glob("*.ipynb"))
-    site = publish_year("2023-24", out=str(tmp_path))
-    index = (site / "index.html").read_text()
-    assert "annual report 2023/24" in index and 'class="pdf-link"' in index
-    page = (site / "04.html").read_text()
-    assert 'href="tables/04-scorecard-childrens-social-care.csv"' in page
-    assert (site / "tables" / "04-scorecard-childrens-social-care.csv").is_file()
-    after = sorted((p.name, p.stat().st_mtime) for p in (repo_root / "notebooks").glob("*.ipynb"))
-    assert after == before, "publishing never writes into notebooks/"
+    site = publish_year("2023-24", out=str(quarto_year), use_quarto=True)
+    assert (site / "search.json").is_file(), "not Quarto's site: no search index"
+    check_pdf(site / pdf_name(load_params("2023-24")))
+    before = _digest(site)
+    (quarto_year / "2023-24" / "notebooks" / SECTIONS[6].notebook).unlink()
+    with pytest.raises(PublishError, match=SECTIONS[6].notebook):
+        publish_year("2023-24", out=str(quarto_year), use_quarto=True)
+    assert _digest(site) == before
+    leftovers = [
+        p.name
+        for p in (quarto_year / "2023-24").iterdir()
+        if p.name.startswith((".site", "quarto-"))
+    ]
+    assert leftovers == [], "temporary folders are cleaned up"
+    after_nb = sorted(
+        (p.name, p.stat().st_mtime) for p in (repo_root / "notebooks").glob("*.ipynb")
+    )
+    assert after_nb == before_nb, "publishing never writes into notebooks/"
+
+
+def _quarto_output(quarto_year) -> tuple:
+    params = load_params("2023-24")
+    config, chapters = read_book()
+    site = quarto_year / "site-out"
+    site.mkdir()
+    build_with_quarto(
+        shutil.which("quarto"), params, config, chapters, quarto_year / "2023-24", site
+    )
+    return site, chapters, site / pdf_name(params)
+
+
+@pytest.mark.slow
+def test_what_quarto_wrote_is_checked_before_it_is_published(quarto_year):
+    site, chapters, pdf = _quarto_output(quarto_year)
+    _check_quarto_site(site, chapters, pdf)  # as Quarto wrote it: passes
+
+    page = site / chapters[3].page
+    saved = page.read_bytes()
+    page.unlink()
+    with pytest.raises(PublishError, match=f"Quarto did not write {chapters[3].page}"):
+        _check_quarto_site(site, chapters, pdf)
+    page.write_bytes(saved)
+
+    good = pdf.read_bytes()
+    pdf.unlink()
+    with pytest.raises(PublishError, match="was not written, or is empty"):
+        _check_quarto_site(site, chapters, pdf)
+    pdf.write_bytes(b"")
+    with pytest.raises(PublishError, match="was not written, or is empty"):
+        _check_quarto_site(site, chapters, pdf)
+    pdf.write_bytes(good[: len(good) // 3])
+    with pytest.raises(PublishError, match="cannot be read|no pages|not tagged"):
+        _check_quarto_site(site, chapters, pdf)
+    # The same PDF with its tags taken out.
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(good)))
+    del writer._root_object[NameObject("/StructTreeRoot")]
+    del writer._root_object[NameObject("/MarkInfo")]
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdf.write_bytes(buffer.getvalue())
+    with pytest.raises(PublishError, match="not tagged"):
+        _check_quarto_site(site, chapters, pdf)
+
+
+@pytest.mark.slow
+def test_quarto_too_old_for_typst_books_makes_the_site_and_the_offline_pdf(
+    quarto_year, monkeypatch, caplog
+):
+    # Quarto 1.7 to 1.9.17 renders no Typst book: the site is Quarto's, the PDF WeasyPrint's.
+    # The real Quarto on PATH is newer, so the threshold is moved above it.
+    monkeypatch.setattr(publish, "QUARTO_TYPST_BOOKS", (99, 0, 0))
+    caplog.set_level(logging.INFO, logger="complaints_report.publish")
+    site = publish_year("2023-24", out=str(quarto_year), use_quarto=True)
+    pdf = site / pdf_name(load_params("2023-24"))
+    check_pdf(pdf)
+    assert "WeasyPrint" in (PdfReader(pdf).metadata or {}).get("/Producer", "")
+    assert (site / "search.json").is_file()
+    assert "PDF by the offline publisher" in caplog.text
+    assert (
+        f'href="{pdf.name}"' in (site / SECTIONS[3].notebook.replace(".ipynb", ".html")).read_text()
+    )
+
+
+def _script(folder, version: str) -> str:
+    folder.mkdir()
+    script = folder / "quarto"
+    script.write_text(f"#!/bin/sh\necho {version}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_quarto_older_than_1_7_is_refused_with_what_to_do(tmp_path):
+    # Only `quarto --version` is asked before the refusal: a script that answers it will do.
+    quarto = _script(tmp_path / "bin", "1.6.42")
+    params = load_params("2023-24")
+    config, chapters = read_book()
+    with pytest.raises(PublishError, match=r"Quarto 1\.6\.42 is too old.*1\.7 or later"):
+        build_with_quarto(quarto, params, config, chapters, tmp_path, tmp_path / "site")
+    assert publish.quarto_version(quarto) == (1, 6, 42)
+    assert publish.quarto_version(_script(tmp_path / "b2", "99.1")) == (99, 1, 0)
+
+
+def test_the_publisher_can_be_chosen_by_environment(monkeypatch):
+    for value, expected in (("quarto", True), ("offline", False), ("auto", None), ("", None)):
+        monkeypatch.setenv(publish.PUBLISHER_ENV, value)
+        assert publish.publisher_choice() is expected
+    monkeypatch.setenv(publish.PUBLISHER_ENV, "latex")
+    with pytest.raises(PublishError, match="expected quarto, offline or auto"):
+        publish.publisher_choice()

@@ -1,0 +1,96 @@
+"""What a section notebook displays: one bundle of representations for every output format.
+
+Each displayed thing offers HTML (the website, JupyterLab, the offline publisher), Markdown (what
+Quarto uses for its Typst PDF, which cannot use HTML) and readable plain text (never an object's
+repr). Quarto picks, per format, the richest representation that format can use; nbconvert and
+JupyterLab prefer HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+HTML = "text/html"
+MARKDOWN = "text/markdown"
+PLAIN = "text/plain"
+
+CSV_DIR = "tables"
+"""Where a published page finds each table's CSV: ``tables/<name>.csv`` beside the page."""
+CHART_DIR = "charts"
+"""Where a published page finds each chart's PNG: ``charts/<name>.png`` beside the page."""
+
+# Pandoc's Markdown lets a backslash escape any ASCII punctuation, so escaping all of it keeps
+# free text (a "$" that would start maths, a "*", a "[c]", a "|" in a table) literal.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_escape(text: Any) -> str:
+    """``text`` as literal Markdown inline text: punctuation escaped, line breaks as spaces."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def md_attribute(text: Any) -> str:
+    """``text`` as a double-quoted Pandoc attribute value."""
+    return '"' + " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One displayed output: its HTML, its Markdown and its plain text.
+
+    ``html`` may be None for something Markdown says as well as HTML would (a sentence, a
+    heading): then every format, the website included, uses the Markdown.
+    """
+
+    plain: str
+    markdown: str | None = None
+    html: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.markdown is None and self.html is None:
+            raise ValueError("a displayed output needs Markdown or HTML")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {PLAIN: self.plain}
+        if self.markdown is not None:
+            data[MARKDOWN] = self.markdown
+        if self.html is not None:
+            data[HTML] = self.html
+        return (data, self.metadata) if self.metadata else data
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def paragraph(text: str) -> Shown:
+    """A paragraph of generated Markdown (sentences built from the figures)."""
+    return Shown(plain=text, markdown=text)
+
+
+def heading(text: str, level: int) -> Shown:
+    """A sub-heading, in Markdown so that every publisher makes it a real section heading
+    (Quarto lists it in the page's contents and the PDF's outline)."""
+    return Shown(plain=text, markdown=f"{'#' * level} {md_escape(text)}")
+
+
+def boxed(text: str, *, css_class: str, label: str, paragraphs: list[str] | None = None) -> Shown:
+    """A labelled box of text (the analyst's commentary, the synthetic-data notice).
+
+    HTML: ``<aside class=…>`` for the website. Markdown: a Quarto callout titled ``label``
+    for the PDF, which readers see as a framed note.
+    """
+    paras = paragraphs if paragraphs is not None else [text]
+    body_html = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+    body_md = "\n\n".join(md_escape(p) for p in paras)
+    return Shown(
+        plain=f"{label}: " + "\n\n".join(paras),
+        markdown=(
+            f'::: {{.callout-note .{css_class} appearance="simple" icon=false '
+            f"title={md_attribute(label)}}}\n{body_md}\n:::"
+        ),
+        html=f'<aside class="{css_class}" aria-label="{html.escape(label, quote=True)}">{body_html}</aside>',
+    )

@@ -1,0 +1,154 @@
+"""What notebooks display: every table, chart, heading and sentence offers HTML or Markdown for
+each output format, and readable plain text, never an object's repr or an image's bytes."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from IPython.core.formatters import DisplayFormatter
+
+from complaints_report import display
+from complaints_report.charts import grouped_bars
+from complaints_report.report import notice_display
+from complaints_report.tables import ReportTable
+
+FORMATTER = DisplayFormatter()
+
+
+def bundle(obj) -> dict[str, str]:
+    """What Jupyter (and so Papermill's executed notebook) records for ``obj``."""
+    data, _ = FORMATTER.format(obj)
+    return data
+
+
+def table() -> ReportTable:
+    frame = pd.DataFrame(
+        {
+            "Case reference": ["COM/3262", "COM/3472", "Total"],
+            "Brief subject": ["Costs of $5 | *care* [c]", "A long\nline", "–"],
+            "Cost": [3780.0, None, 3780.0],
+        }
+    )
+    return ReportTable(
+        name="05-stage2-cases",
+        title="Stage 2 cases: costs & subjects",
+        frame=frame,
+        formats={"Cost": "money"},
+        note="Costs are the investigators' fees.",
+    )
+
+
+def test_md_escape_keeps_free_text_literal():
+    assert display.md_escape("$5 and $6 *x* [c] a|b") == r"\$5 and \$6 \*x\* \[c\] a\|b"
+    assert display.md_escape("two\nlines  here") == "two lines here"
+    assert display.md_attribute('say "hi" \\ there') == r'"say \"hi\" \\ there"'
+
+
+def test_a_table_offers_html_markdown_and_readable_text():
+    data = bundle(table())
+    assert set(data) == {"text/html", "text/markdown", "text/plain"}
+    html = data["text/html"]
+    assert '<div class="table-wrap" role="region" tabindex="0"' in html
+    assert 'aria-label="Table: Stage 2 cases: costs &amp; subjects"' in html
+    assert "<caption>Stage 2 cases: costs &amp; subjects</caption>" in html
+    assert '<a class="csv-link" href="tables/05-stage2-cases.csv" download>' in html
+    assert html.index("table-note") < html.index("csv-link")
+    plain = data["text/plain"]
+    assert plain.startswith("Stage 2 cases: costs & subjects\n")
+    assert "COM/3262" in plain and "£3,780.00" in plain and "object at 0x" not in plain
+
+
+def test_a_tables_markdown_is_a_pipe_table_with_its_caption_and_note():
+    md = table().to_markdown().splitlines()
+    assert md[0] == r"| Case reference | Brief subject | Cost |"
+    # Text left-aligned, money right-aligned; the longest cell sets the dashes (up to 40).
+    assert re.fullmatch(r"\|:-+\|:-+\|-+:\|", md[1]), md[1]
+    assert md[2] == r"| COM\/3262 | Costs of \$5 \| \*care\* \[c\] | £3\,780\.00 |"
+    assert md[3] == r"| COM\/3472 | A long line | – |"
+    assert r": Stage 2 cases\: costs \& subjects {#tbl-05-stage2-cases}" in md
+    assert md[-1] == r"Costs are the investigators\' fees\."
+
+
+def _dashes(frame: pd.DataFrame, formats=None) -> list[int]:
+    rule = ReportTable(name="t", title="t", frame=frame, formats=formats or {}).to_markdown()
+    return [len(part.strip(":")) for part in rule.splitlines()[1].strip("|").split("|")]
+
+
+def test_column_widths_follow_their_text_figures_and_unbreakable_words():
+    long_text = "word " * 40
+    unbreakable = "X" * 35
+    frame = pd.DataFrame(
+        {
+            "Ref": ["COM/3262"],
+            "Text": [long_text],
+            "Code": [unbreakable],
+            "Investigating cost": [3.5],
+        }
+    )
+    dashes = _dashes(frame, {"Investigating cost": "money"})
+    assert dashes == [
+        len("COM/3262") + 6,  # room for a word that cannot wrap
+        30,  # long text wraps at 30 characters' share
+        35 + 6,  # ... unless one of its words is longer
+        len("Investigating"),  # a figure: its longest value (£3.50) or its heading's longest word
+    ]
+    assert _dashes(pd.DataFrame({"A": ["x"], "N": [1234567]}), {"N": "count"}) == [7, 11]
+
+
+def test_a_chart_offers_a_quarto_figure_and_never_its_bytes():
+    chart = grouped_bars(
+        "04-demo",
+        ["Q1", "Q2"],
+        {"Formal": [3, 4]},
+        title="Complaints",
+        ylabel="Complaints",
+        alt='Bar chart: 3 "formal" complaints in Q1, 4 in Q2.',
+        caption="Formal complaints by quarter, 2023-24",
+    )
+    data = bundle(chart)
+    assert set(data) == {"text/html", "text/markdown", "text/plain"}
+    assert data["text/markdown"] == (
+        r"![Formal complaints by quarter\, 2023\-24](charts/04-demo.png)"
+        r'{#fig-04-demo fig-alt="Bar chart: 3 \"formal\" complaints in Q1, 4 in Q2." width=100%}'
+    )
+    assert data["text/plain"].startswith("Chart: Formal complaints by quarter")
+    assert "PNG" not in data["text/plain"] and len(data["text/plain"]) < 200
+    assert 'alt="Bar chart: 3 &quot;formal&quot;' in data["text/html"]
+
+
+@pytest.mark.parametrize(
+    "shown, markdown",
+    [
+        (display.heading("Children's Social Care", 2), r"## Children\'s Social Care"),
+        (display.paragraph("There were 139 complaints."), "There were 139 complaints."),
+    ],
+)
+def test_headings_and_sentences_are_markdown_for_every_format(shown, markdown):
+    data = bundle(shown)
+    assert data == {"text/plain": shown.plain, "text/markdown": markdown}
+
+
+def test_commentary_is_an_aside_on_the_site_and_a_callout_in_the_pdf():
+    data = bundle(
+        display.boxed(
+            "x", css_class="commentary", label="Commentary", paragraphs=["One.", "Two $2."]
+        )
+    )
+    assert data["text/html"] == (
+        '<aside class="commentary" aria-label="Commentary"><p>One.</p><p>Two $2.</p></aside>'
+    )
+    assert data["text/markdown"].startswith('::: {.callout-note .commentary appearance="simple"')
+    assert r"Two \$2\." in data["text/markdown"] and data["text/markdown"].endswith(":::")
+    assert data["text/plain"] == "Commentary: One.\n\nTwo $2."
+
+
+def test_the_notice_says_synthetic_data_in_every_form():
+    data = bundle(notice_display())
+    assert all("Synthetic data" in v for v in data.values()), data
+
+
+def test_a_displayed_output_needs_markdown_or_html():
+    with pytest.raises(ValueError, match="needs Markdown or HTML"):
+        display.Shown(plain="x")
