@@ -237,21 +237,25 @@ def _page(params, chapters, title, body, current, pager, pdf, pdf_size) -> str:
     )
 
 
-def _index_body(params: Params, chapters: list[Chapter], pdf: str, pdf_size: str) -> str:
+def _introduction(params: Params) -> list[str]:
+    """The opening page's paragraphs: what the report is, and for which meeting."""
     r = params.report
-    parts: list[str] = [f"<h1>{html.escape(r.title)}</h1>"]
-    intro = (
+    paragraphs = [
         f"The annual report of {params.council} on the complaints it received about children's "
         f"services in the financial year {params.fy.slash_label} (1 April {params.fy.start_year} "
         f"to 31 March {params.fy.start_year + 1}), as the Children Act 1989 representations "
         f"procedure requires."
-    )
-    parts.append(f"<p>{html.escape(intro)}</p>")
+    ]
     if r.committee:
         when = f" on {r.meeting_date:%A %d %B %Y}" if r.meeting_date else ""
-        parts.append(
-            f"<p>{html.escape(f'For the {r.committee}{when}. Report status: {r.status}.')}</p>"
-        )
+        paragraphs.append(f"For the {r.committee}{when}. Report status: {r.status}.")
+    return paragraphs
+
+
+def _index_body(params: Params, chapters: list[Chapter], pdf: str, pdf_size: str) -> str:
+    r = params.report
+    parts: list[str] = [f"<h1>{html.escape(r.title)}</h1>"]
+    parts += [f"<p>{html.escape(p)}</p>" for p in _introduction(params)]
     parts.append(
         f'<p><a class="pdf-link" href="{pdf}">Download PDF of the whole report ({pdf_size})</a></p>'
     )
@@ -531,7 +535,7 @@ def _stage_book(
         author=params.council,
         date=(params.report.meeting_date or date.today()).isoformat(),
         chapters=[flat(e) for e in book.get("chapters", [])],
-        # The site links the PDF in every page's header (body-header), with words, not an icon.
+        # Every page links the PDF at its top (before-body.html), in words rather than an icon.
         downloads=[],
         **{"output-file": pdf.removesuffix(".pdf")},
     )
@@ -591,19 +595,9 @@ def _index_markdown(params: Params) -> str:
         "---",
         "",
         f"# {md_escape(r.title)} {{.unnumbered}}",
-        "",
     ]
-    lines.append(
-        md_escape(
-            f"The annual report of {params.council} on the complaints it received about "
-            f"children's services in the financial year {params.fy.slash_label} (1 April "
-            f"{params.fy.start_year} to 31 March {params.fy.start_year + 1}), as the Children Act "
-            f"1989 representations procedure requires."
-        )
-    )
-    if r.committee:
-        when = f" on {r.meeting_date:%A %d %B %Y}" if r.meeting_date else ""
-        lines += ["", md_escape(f"For the {r.committee}{when}. Report status: {r.status}.")]
+    for paragraph in _introduction(params):
+        lines += ["", md_escape(paragraph)]
     return "\n".join(lines) + "\n"
 
 
