@@ -391,7 +391,7 @@ class ReportTable:
 
         A figure needs its longest value; text its longest cell up to 30 characters (beyond,
         it wraps) and room for its longest word, which cannot wrap (a case reference). The
-        heading's longest word counts too: headings wrap between words.
+        heading's longest word, with room around it, counts too: headings wrap between words.
         """
 
         def longest_word(texts: list[str]) -> int:
@@ -402,7 +402,7 @@ class ReportTable:
             need = longest + 2
         else:
             need = max(longest_word(cells) + 6, min(30, longest))
-        return max(3, need, longest_word([column]))
+        return max(3, need, longest_word([column]) + 2)
 
     def to_plain(self) -> str:
         """The table as readable plain text: caption, the formatted rows, the note."""
