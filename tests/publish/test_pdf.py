@@ -108,7 +108,7 @@ def test_the_pdf_is_titled_tagged_and_in_english(pdfs, fy):
     elif fy.split("-")[0] not in str(title):
         problems.append(f"title {title!r} does not name the year {fy}")
     lang = str(catalog.get("/Lang", ""))
-    if lang not in ("en-GB", "en"):
+    if lang != "en-GB":
         problems.append(f"catalog /Lang is {lang!r}, expected 'en-GB'")
     if "/StructTreeRoot" not in catalog:
         problems.append("no /StructTreeRoot: the PDF is not tagged")
