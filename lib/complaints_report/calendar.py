@@ -84,6 +84,13 @@ class FinancialYear:
         return self.label
 
 
+def long_date(d: date, weekday: bool = False) -> str:
+    """A date as the report writes it: ``1 April 2023``, or ``Thursday 10 March 2022`` with
+    the weekday."""
+    text = f"{d.day} {d:%B %Y}"
+    return f"{d:%A} {text}" if weekday else text
+
+
 def financial_year_start(dates: pd.Series) -> pd.Series:
     """The start year of the financial year each date falls in (2023 for 2024-03-31); NaT gives <NA>."""
     d = pd.to_datetime(dates)

@@ -102,7 +102,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
     from .figures import compute_figures, prepare
     from .params import load_params
     from .reading import DataError, load_dataset
-    from .run import provenance
+    from .run import check_coverage, provenance
 
     params = load_params(args.financial_year, overrides={"data": args.data})
     data_dir = params.data_dir
@@ -125,6 +125,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         return EXIT_DATA
     try:
         ds = load_dataset(data_dir, params.columns)
+        check_coverage(ds, params)
     except DataError as exc:
         print(
             f"{data_dir}: {len(exc.problems)} problem(s) found; nothing was written.",

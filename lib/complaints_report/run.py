@@ -210,6 +210,19 @@ def log_start(params: Params) -> None:
         )
 
 
+def check_coverage(ds, params: Params) -> None:
+    """Refuse a year the export has no complaint record in (``DataError``, giving the export's
+    span); warn when it covers only part of the year (the methodology says so too)."""
+    from .coverage import year_coverage
+
+    coverage = year_coverage(ds.complaints["received_date"], params.fy)
+    if coverage.empty:
+        raise DataError([coverage.problem()], params.data_dir)
+    warning = coverage.warning()
+    if warning:
+        log.warning("%s: %s", params.financial_year, warning)
+
+
 def run_year(
     financial_year: str,
     data: str | None = None,
@@ -348,6 +361,7 @@ def _run_staged(
         log.info("data set, settings and library unchanged since the last run: figures reused")
     else:
         ds = load_dataset(params.data_dir, params.columns)
+        check_coverage(ds, params)
         prep = prepare(ds, params)
         log_notes(quality_notes(prep, params.fy), params.financial_year)
         figures = compute_figures(prep, params.fy)

@@ -92,7 +92,8 @@ def test_column_widths_follow_their_text_figures_and_unbreakable_words():
         len("COM/3262") + 6,  # room for a word that cannot wrap
         30,  # long text wraps at 30 characters' share
         35 + 6,  # ... unless one of its words is longer
-        len("Investigating") + 2,  # a figure: its longest value (£3.50) or its heading's longest word
+        len("Investigating")
+        + 2,  # a figure: its longest value (£3.50) or its heading's longest word
     ]
     assert _dashes(pd.DataFrame({"A": ["x"], "N": [1234567]}), {"N": "count"}) == [7, 11]
 

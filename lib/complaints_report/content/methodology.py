@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
+from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear, long_date
+from ..coverage import year_coverage
 from ..narrative import Numbers, and_list, change_phrase, plural
 from ..report import ReportContext
 from ..tables import CountBlock, ReportTable, format_count, format_percent
@@ -24,10 +24,6 @@ TABLE_LABELS = {
     "equalities": "Equality monitoring forms",
     "member_conduct": "Code of conduct complaints about councillors",
 }
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def _has_compliments(ctx: ReportContext, fy: FinancialYear) -> bool:
@@ -214,7 +210,7 @@ def definitions(ctx: ReportContext) -> list[str]:
     directorate = ctx.params.children_directorate
     quarters = and_list([f"{q} {QUARTER_MONTHS[q].replace('–', ' to ')}" for q in QUARTERS])
     out = [
-        f"Financial year: {fy} runs from {_day(fy.start)} to {_day(fy.end)}. The quarters are "
+        f"Financial year: {fy} runs from {long_date(fy.start)} to {long_date(fy.end)}. The quarters are "
         f"{quarters}.",
         "Period: a complaint record belongs to the period in which it was received; a compliment "
         "to the date it was received; an Ombudsman decision to the date of the decision; an "
@@ -343,11 +339,12 @@ def data_set_sentences(ctx: ReportContext) -> list[str]:
     num = ctx.numbers
     return [
         f"This report for {ctx.params.council} covers the financial year {fy} "
-        f"({_day(fy.start)} to {_day(fy.end)}). It was made from the data set in the folder "
+        f"({long_date(fy.start)} to {long_date(fy.end)}). It was made from the data set in the folder "
         f"'{data_folder_name(ctx)}', with a Stage 1 target of "
         f"{plural(ctx.params.targets.stage1_working_days, 'working day')}.",
         f"The suite read {num.plural(n, 'complaint record')}, of which "
         f"{num.count(in_year)} {'falls' if in_year == 1 and not num.hidden(1) else 'fall'} in "
         f"{fy}; the table shows the "
         "records read from every table.",
+        *filter(None, [year_coverage(ctx.prep.complaints["received_date"], fy).warning()]),
     ]

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from ..calendar import FinancialYear
+from ..calendar import FinancialYear, long_date
 from ..narrative import change_phrase, key_messages
 from ..report import ReportContext
 from ..tables import ReportTable, format_money
-
-
-def _long_date(d: date, weekday: bool = False) -> str:
-    """``1 April 2023``, or ``Thursday 10 March 2022`` with the weekday."""
-    text = f"{d.day} {d:%B %Y}"
-    return f"{d:%A} {text}" if weekday else text
 
 
 def _previous_figures(ctx: ReportContext) -> dict[str, Any] | None:
@@ -34,9 +27,9 @@ def cover_table(ctx: ReportContext) -> ReportTable:
     items: list[tuple[str, str | None]] = [
         ("Report", r.title),
         ("Council", ctx.params.council),
-        ("Period covered", f"{fy.label}: {_long_date(fy.start)} to {_long_date(fy.end)}"),
+        ("Period covered", f"{fy.label}: {long_date(fy.start)} to {long_date(fy.end)}"),
         ("Committee", r.committee),
-        ("Meeting date", _long_date(r.meeting_date, weekday=True) if r.meeting_date else None),
+        ("Meeting date", long_date(r.meeting_date, weekday=True) if r.meeting_date else None),
         ("Portfolio holder", r.portfolio_holder),
         ("Executive director", r.executive_director),
         ("Report author", r.author),
@@ -58,7 +51,7 @@ def introduction(ctx: ReportContext) -> list[str]:
     fy = ctx.fy
     return [
         f"This annual report gives the numbers, types and outcomes of the complaints made about "
-        f"{ctx.params.council}'s services from {_long_date(fy.start)} to {_long_date(fy.end)} "
+        f"{ctx.params.council}'s services from {long_date(fy.start)} to {long_date(fy.end)} "
         f"(financial year {fy.label}).",
         f"Its appendix sets out the statutory information on {ctx.params.children_directorate} "
         "complaints.",
