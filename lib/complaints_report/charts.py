@@ -21,7 +21,6 @@ from .tables import SUPPRESSED  # noqa: E402
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")  # a second cue, so meaning never rests on colour
 A4_TEXT_WIDTH_IN = 6.3
-
 DPI = 200
 
 

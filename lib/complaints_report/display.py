@@ -77,13 +77,12 @@ def heading(text: str, level: int) -> Shown:
     return Shown(plain=text, markdown=f"{'#' * level} {md_escape(text)}")
 
 
-def boxed(text: str, *, css_class: str, label: str, paragraphs: list[str] | None = None) -> Shown:
-    """A labelled box of text (the analyst's commentary, the synthetic-data notice).
+def boxed(paras: list[str], *, css_class: str, label: str) -> Shown:
+    """A labelled box of paragraphs (the analyst's commentary).
 
     HTML: ``<aside class=…>`` for the website. Markdown: a Quarto callout titled ``label``
     for the PDF, which readers see as a framed note.
     """
-    paras = paragraphs if paragraphs is not None else [text]
     body_html = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
     body_md = "\n\n".join(md_escape(p) for p in paras)
     return Shown(

@@ -33,14 +33,12 @@ def notice_html() -> str:
     return f'<p class="notice"><strong>Synthetic data.</strong> {html.escape(SYNTHETIC_NOTICE)}</p>'
 
 
-def notice_markdown() -> str:
-    """The synthetic-data notice in Markdown (Quarto's pages and PDF)."""
-    return f"**Synthetic data.** {display.md_escape(SYNTHETIC_NOTICE)}"
-
-
 def notice_display() -> display.Shown:
+    """The synthetic-data notice as a notebook shows it: HTML, Markdown for the PDF, text."""
     return display.Shown(
-        plain=f"Synthetic data. {SYNTHETIC_NOTICE}", markdown=notice_markdown(), html=notice_html()
+        plain=f"Synthetic data. {SYNTHETIC_NOTICE}",
+        markdown=f"**Synthetic data.** {display.md_escape(SYNTHETIC_NOTICE)}",
+        html=notice_html(),
     )
 
 
@@ -113,11 +111,7 @@ class ReportContext:
         text = (self.params.commentary.get(slug) or "").strip()
         if text:
             paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-            _display(
-                display.boxed(
-                    text, css_class="commentary", label="Commentary", paragraphs=paragraphs
-                )
-            )
+            _display(display.boxed(paragraphs, css_class="commentary", label="Commentary"))
 
     @property
     def redactor(self):

@@ -57,10 +57,13 @@ def quarto_or_skip() -> str:
     pytest.skip(message)
 
 
+_PUBLISHED = pytest.StashKey[dict]()
+
+
 def publish_demo(request, publisher: str) -> dict[str, Path]:
     """Both demo years published by ``publisher`` into an output folder of their own, once per
     session: ``{"2023-24": site, "2020-21": site, "index": index.html}``."""
-    cache = request.config.cache_published = getattr(request.config, "cache_published", {})
+    cache = request.config.stash.setdefault(_PUBLISHED, {})
     if publisher in cache:
         return cache[publisher]
     if publisher == "quarto":

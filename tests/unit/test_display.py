@@ -132,11 +132,7 @@ def test_headings_and_sentences_are_markdown_for_every_format(shown, markdown):
 
 
 def test_commentary_is_an_aside_on_the_site_and_a_callout_in_the_pdf():
-    data = bundle(
-        display.boxed(
-            "x", css_class="commentary", label="Commentary", paragraphs=["One.", "Two $2."]
-        )
-    )
+    data = bundle(display.boxed(["One.", "Two $2."], css_class="commentary", label="Commentary"))
     assert data["text/html"] == (
         '<aside class="commentary" aria-label="Commentary"><p>One.</p><p>Two $2.</p></aside>'
     )
