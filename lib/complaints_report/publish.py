@@ -553,8 +553,6 @@ def _stage_book(
     html_format = dict(formats.get("html") or {})
     html_format.update(
         css=["report.css"],
-        # The page's contents list inside <main>, after its <h1>, so headings run in order.
-        **{"toc-location": "body"},
         # The tables are already accessible HTML (caption, scoped headers, a scrolling region
         # and a CSV link): Quarto passes them through as they are.
         **{"html-table-processing": "none"},
@@ -591,7 +589,6 @@ def _index_markdown(params: Params) -> str:
         "format:",
         "  html:",
         "    template-partials: [index-partials/title-block.html]",
-        "    toc: false",
         "---",
         "",
         f"# {md_escape(r.title)} {{.unnumbered}}",
