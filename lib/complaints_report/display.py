@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 HTML = "text/html"
@@ -48,7 +48,6 @@ class Shown:
     plain: str
     markdown: str | None = None
     html: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.markdown is None and self.html is None:
@@ -60,7 +59,7 @@ class Shown:
             data[MARKDOWN] = self.markdown
         if self.html is not None:
             data[HTML] = self.html
-        return (data, self.metadata) if self.metadata else data
+        return data
 
     def __repr__(self) -> str:
         return self.plain

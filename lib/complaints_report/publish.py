@@ -131,9 +131,8 @@ def _section_body(executed: Path, exporter) -> str:
     return str(soup)
 
 
-def _copy_csvs(soup: BeautifulSoup, tables_src: Path, tables_dst: Path) -> int:
+def _copy_csvs(soup: BeautifulSoup, tables_src: Path, tables_dst: Path) -> None:
     """Copy into the site the CSV that each table's download link names."""
-    n = 0
     for link in soup.select("a.csv-link"):
         name = link["href"].rsplit("/", 1)[-1]
         src = tables_src / name
@@ -143,8 +142,6 @@ def _copy_csvs(soup: BeautifulSoup, tables_src: Path, tables_dst: Path) -> int:
             )
         tables_dst.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, tables_dst / name)
-        n += 1
-    return n
 
 
 _PAGE = """<!DOCTYPE html>
@@ -382,7 +379,6 @@ def build_offline(params: Params, chapters: list[Chapter], year_dir: Path, site:
     bodies = _offline_bodies(params, chapters, year_dir)
     for body in bodies.values():
         _copy_csvs(BeautifulSoup(body, "html.parser"), year_dir / CSV_DIR, site / CSV_DIR)
-    pages = bodies
     pdf = pdf_name(params)
     _write_pdf(_pdf_html(params, chapters, bodies), site / pdf)
     pdf_size = _size((site / pdf).stat().st_size)
@@ -405,7 +401,7 @@ def build_offline(params: Params, chapters: list[Chapter], year_dir: Path, site:
                 params,
                 chapters,
                 ch.section.title,
-                pages[ch.page],
+                bodies[ch.page],
                 ch.page,
                 _pager(chapters, i),
                 pdf,
