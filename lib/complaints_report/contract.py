@@ -94,6 +94,9 @@ class ColumnSpec:
     required: bool
     kind: Kind
     choices: str | None = None
+    #: Yes/No only: whether a blank means No (the contract's rule) or "not recorded" (``NA``),
+    #: as for ``recommendations_complied``, where blank means none were made or none are due.
+    blank_is_no: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,14 @@ class TableSpec:
         raise KeyError(f"{self.name} has no column {name!r}")
 
 
-def _col(name: str, required: bool, kind: Kind = "text", choices: str | None = None) -> ColumnSpec:
-    return ColumnSpec(name, required, kind, choices)
+def _col(
+    name: str,
+    required: bool,
+    kind: Kind = "text",
+    choices: str | None = None,
+    blank_is_no: bool = True,
+) -> ColumnSpec:
+    return ColumnSpec(name, required, kind, choices, blank_is_no)
 
 
 COMPLAINTS = TableSpec(
@@ -141,6 +150,7 @@ COMPLAINTS = TableSpec(
         _col("via_advocate", False, "yesno"),
         _col("outcome", False, "choice", "outcome"),
         _col("extension_agreed", False, "yesno"),
+        _col("panel_date", False, "date"),
         _col("learning", False),
         _col("action", False),
         # An extension of the contract: the brief subject of a Stage 2/3 case, for the
@@ -175,6 +185,8 @@ OMBUDSMAN = TableSpec(
         _col("remedy_note", False),
         _col("summary", False),
         _col("recommendations", False),
+        _col("remedied_before", False, "yesno"),
+        _col("recommendations_complied", False, "yesno", blank_is_no=False),
     ),
 )
 ADVOCACY = TableSpec(

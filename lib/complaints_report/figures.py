@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -36,10 +36,16 @@ class Prepared:
     equalities: pd.DataFrame
     member_conduct: pd.DataFrame
     areas: list[str]
+    #: The contract columns each table's file has (see :attr:`Dataset.columns`).
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def target(self) -> int:
         return self.params.targets.stage1_working_days
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether the data set records ``column`` of ``table``."""
+        return column in self.columns.get(table, frozenset())
 
 
 def _with_period(frame: pd.DataFrame, date_col: str) -> pd.DataFrame:
@@ -53,6 +59,8 @@ def prepare(ds: Dataset, params: Params) -> Prepared:
     """Add financial year, quarter, working days, overdue flag and report theme to each table."""
     c = _with_period(ds.complaints, "received_date")
     c["working_days"] = working_days(c["received_date"], c["responded_date"])
+    # Stage 3's statutory clock runs from the request to the review panel.
+    c["panel_working_days"] = working_days(c["received_date"], c["panel_date"])
     theme = c["theme"].astype("string")
     c["report_theme"] = theme.replace(params.theme_map).fillna(NOT_RECORDED)
     c["complainant"] = c["complainant_type"].astype("string").fillna(NOT_RECORDED)
@@ -73,7 +81,7 @@ def prepare(ds: Dataset, params: Params) -> Prepared:
     )
     ordered = [a for a in params.service_areas if a in present]
     ordered += sorted(present - set(ordered))
-    return Prepared(params, c, comp, omb, adv, eq, mc, ordered)
+    return Prepared(params, c, comp, omb, adv, eq, mc, ordered, dict(ds.columns))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -212,7 +220,94 @@ def area_figures(prep: Prepared, fy: FinancialYear, area: str) -> dict[str, Any]
             "independent_person": _cost(esc, "independent_person_cost"),
             "additional": _cost(esc, "additional_cost"),
         },
+        "timescales": timescale_figures(prep, c),
+        "ombudsman_compliance": ombudsman_compliance(prep, o),
     }
+
+
+TIMESCALE_STAGES = ("Stage 1", "Stage 2", "Stage 3")
+TIMESCALE_KEYS = (
+    "responded",
+    "within_limit",
+    "extended",
+    "extended_unagreed",
+    "over",
+    "open",
+    "median_working_days",
+)
+
+
+def _median(days: pd.Series) -> int | float | None:
+    """The median of whole working days: an int when whole (9), else a half (9.5); None if none."""
+    if days.empty:
+        return None
+    m = float(days.astype("float64").median())
+    return int(m) if m.is_integer() else m
+
+
+def stage_timescales(prep: Prepared, records: pd.DataFrame, stage: str) -> dict[str, Any]:
+    """The statutory-timescale counts of one stage over ``records`` (already cut to a period
+    and area), as the contract's **Statutory timescales** define them.
+
+    A count the data set cannot give, because the column it needs is absent, is ``None``.
+    """
+    first, extended_limit = prep.params.targets.limits(stage)
+    rows = records[records["stage"] == stage]
+    if stage == "Stage 3":
+        if not prep.has_column("complaints", "panel_date"):
+            return dict.fromkeys(TIMESCALE_KEYS)
+        done = rows["panel_date"].notna()
+        days = rows.loc[done, "panel_working_days"]
+        return {
+            "responded": int(done.sum()),
+            "within_limit": int((days <= first).sum()),
+            "extended": 0,
+            "extended_unagreed": 0,
+            "over": int((days > first).sum()),
+            "open": int((~done).sum()),
+            "median_working_days": _median(days),
+        }
+    if not prep.has_column("complaints", "responded_date"):
+        return dict.fromkeys(TIMESCALE_KEYS)
+    done = rows["responded_date"].notna()
+    days = rows.loc[done, "working_days"]
+    extended = (days > first) & (days <= extended_limit)
+    agreed = rows.loc[done, "extension_agreed"].astype(bool)
+    return {
+        "responded": int(done.sum()),
+        "within_limit": int((days <= first).sum()),
+        "extended": int(extended.sum()),
+        "extended_unagreed": (
+            int((extended & ~agreed).sum())
+            if prep.has_column("complaints", "extension_agreed")
+            else None
+        ),
+        "over": int((days > extended_limit).sum()),
+        "open": int((~done).sum()),
+        "median_working_days": _median(days),
+    }
+
+
+def timescale_figures(prep: Prepared, records: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The ``timescales`` entry of figures.json: every statutory stage over ``records``."""
+    return {s: stage_timescales(prep, records, s) for s in TIMESCALE_STAGES}
+
+
+def ombudsman_compliance(prep: Prepared, decisions: pd.DataFrame) -> dict[str, int | None]:
+    """The ``ombudsman_compliance`` entry: of the upheld decisions in ``decisions``, those the
+    council had remedied before, and those whose recommendations were due and complied with.
+    A count whose column the data set lacks is ``None``."""
+    upheld = decisions[decisions["decision"] == "Upheld"]
+    out: dict[str, int | None] = dict.fromkeys(
+        ("remedied_before", "recommendations_due", "recommendations_complied")
+    )
+    if prep.has_column("ombudsman", "remedied_before"):
+        out["remedied_before"] = int(upheld["remedied_before"].astype(bool).sum())
+    if prep.has_column("ombudsman", "recommendations_complied"):
+        complied = upheld["recommendations_complied"]
+        out["recommendations_due"] = int(complied.notna().sum())
+        out["recommendations_complied"] = int(complied.eq(True).fillna(False).sum())
+    return out
 
 
 def council_figures(prep: Prepared, fy: FinancialYear) -> dict[str, Any]:
@@ -232,6 +327,8 @@ def council_figures(prep: Prepared, fy: FinancialYear) -> dict[str, Any]:
         "overdue_share": year["overdue_share"],
         "fully_justified_share": year["fully_justified_share"],
         "partly_justified_share": year["partly_justified_share"],
+        "timescales": timescale_figures(prep, prep.complaints[_in_year(prep.complaints, fy)]),
+        "ombudsman_compliance": ombudsman_compliance(prep, o),
     }
 
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from . import paths
 from .calendar import FinancialYear
@@ -25,9 +32,138 @@ class _Strict(BaseModel):
 
 
 class Targets(_Strict):
-    """Response targets, in working days."""
+    """Response targets and statutory time limits, in working days.
+
+    ``stage1_working_days`` is the target the overdue share counts against (the published
+    reports' 20 days). The ``stageN_*`` limits are the Children Act 1989 Representations
+    Procedure (England) Regulations 2006 timescales the statutory-timescale figures use.
+    """
 
     stage1_working_days: int = Field(20, ge=1, le=120)
+    stage1_limit: int = Field(10, ge=1, le=120)
+    stage1_extended_limit: int = Field(20, ge=1, le=120)
+    stage2_limit: int = Field(25, ge=1, le=250)
+    stage2_extended_limit: int = Field(65, ge=1, le=250)
+    stage3_panel_limit: int = Field(30, ge=1, le=250)
+
+    @model_validator(mode="after")
+    def _extended_not_shorter(self) -> Targets:
+        for stage in (1, 2):
+            first = getattr(self, f"stage{stage}_limit")
+            extended = getattr(self, f"stage{stage}_extended_limit")
+            if extended < first:
+                raise ValueError(
+                    f"stage{stage}_extended_limit ({extended}) is shorter than "
+                    f"stage{stage}_limit ({first}); an extension cannot shorten the time limit"
+                )
+        return self
+
+    def limits(self, stage: str) -> tuple[int, int | None]:
+        """The time limit of ``stage`` (``Stage 1``..``Stage 3``) and its extended limit
+        (``None`` for Stage 3, which has no extension)."""
+        if stage == "Stage 1":
+            return self.stage1_limit, self.stage1_extended_limit
+        if stage == "Stage 2":
+            return self.stage2_limit, self.stage2_extended_limit
+        if stage == "Stage 3":
+            return self.stage3_panel_limit, None
+        raise KeyError(f"no statutory time limit for {stage!r}")
+
+
+#: The sections of the Ombudsman's Complaint Handling Code, in its order; the self-assessment
+#: covers each of them.
+CODE_SECTIONS: tuple[str, ...] = (
+    "Definitions",
+    "Exclusions",
+    "Accessibility and awareness",
+    "Complaint handling staff",
+    "The complaint handling process",
+    "Complaint stages",
+    "Putting things right",
+    "Self-assessment, reporting and compliance",
+    "Scrutiny and oversight: continuous learning and improvement",
+)
+COMPLIANCE = ("yes", "partly", "no")
+
+
+class CodeAssessment(_Strict):
+    """The council's self-assessment against one section of the Complaint Handling Code."""
+
+    section: str
+    complies: Literal["yes", "partly", "no"] | None = None
+    evidence: str | None = None
+    action: str | None = None
+    owner: str | None = None
+    due: date | None = None
+    # Set by `new-year` on an assessment carried forward from last year: to review before use.
+    review: bool = False
+
+    @field_validator("complies", mode="before")
+    @classmethod
+    def _complies(cls, v: object) -> object:
+        # YAML reads a bare yes/no as a boolean: take it as meant.
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        return v.strip().lower() if isinstance(v, str) else v
+
+    @field_validator("section")
+    @classmethod
+    def _known_section(cls, v: str) -> str:
+        matches = [s for s in CODE_SECTIONS if s.lower() == v.strip().lower()]
+        if not matches:
+            raise ValueError(
+                f"unknown Complaint Handling Code section {v!r}; sections are: "
+                + "; ".join(CODE_SECTIONS)
+            )
+        return matches[0]
+
+    def missing(self) -> list[str]:
+        """The fields this section's assessment still lacks (an action, its owner and date are
+        needed where the council does not fully comply)."""
+        gaps = [k for k in ("complies", "evidence") if getattr(self, k) in (None, "")]
+        if self.complies in ("partly", "no"):
+            gaps += [k for k in ("action", "owner", "due") if getattr(self, k) in (None, "")]
+        return gaps
+
+
+class NationalAverages(_Strict):
+    """The Ombudsman's national averages for the year (its annual review), as shares 0–1."""
+
+    upheld_rate: float | None = Field(None, ge=0, le=1)
+    compliance_rate: float | None = Field(None, ge=0, le=1)
+    remedied_before_rate: float | None = Field(None, ge=0, le=1)
+
+
+class ComplaintHandlingCode(_Strict):
+    """The Complaint Handling Code section: the self-assessment and the national averages."""
+
+    self_assessment: list[CodeAssessment] = Field(default_factory=list)
+    national_averages: NationalAverages = Field(default_factory=NationalAverages)
+
+    @field_validator("self_assessment")
+    @classmethod
+    def _one_each(cls, v: list[CodeAssessment]) -> list[CodeAssessment]:
+        seen: set[str] = set()
+        for a in v:
+            if a.section in seen:
+                raise ValueError(f"section {a.section!r} is assessed twice")
+            seen.add(a.section)
+        return v
+
+    def gaps(self) -> list[str]:
+        """What the self-assessment lacks, one line per Code section, in the Code's order."""
+        by_section = {a.section: a for a in self.self_assessment}
+        out = []
+        for i, name in enumerate(CODE_SECTIONS, start=1):
+            a = by_section.get(name)
+            if a is None:
+                out.append(f"section {i} ({name}) is not assessed")
+                continue
+            if a.missing():
+                out.append(f"section {i} ({name}) has no {', '.join(a.missing())}")
+            if a.review:
+                out.append(f"section {i} ({name}) is carried forward from last year: review it")
+        return out
 
 
 class RedactionSettings(_Strict):
@@ -89,6 +225,7 @@ class Params(_Strict):
     report: ReportInfo = Field(default_factory=ReportInfo)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     disclosure: DisclosureSettings = Field(default_factory=DisclosureSettings)
+    complaint_handling_code: ComplaintHandlingCode = Field(default_factory=ComplaintHandlingCode)
     # The analyst's own words for each section, keyed by section slug (see sections.py).
     commentary: dict[str, str | None] = Field(default_factory=dict)
 

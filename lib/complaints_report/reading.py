@@ -132,12 +132,20 @@ class Dataset:
     member_conduct: pd.DataFrame
     data_dir: Path
     files: dict[str, Path] = field(default_factory=dict)
+    #: The contract columns each table's file has (an absent file has none). A column the
+    #: file lacks is still in the frame, blank, so this is how a figure from an optional
+    #: column tells "not recorded" (``null``) from "none".
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         """The frame of table ``name`` (a key of :data:`complaints_report.contract.TABLES`)."""
         if name not in TABLES:
             raise KeyError(f"no table {name!r}; tables are {', '.join(TABLES)}")
         return getattr(self, name)
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether the data set records ``column`` of ``table`` (its file has that column)."""
+        return column in self.columns.get(table, frozenset())
 
 
 @dataclass
@@ -194,9 +202,14 @@ def parse_dates(s: pd.Series) -> pd.Series:
     return pd.to_datetime(assembled, errors="coerce").astype("datetime64[ns]")
 
 
-def parse_yesno(s: pd.Series) -> pd.Series:
-    """Parse Yes/No (Y/N, Yes/No, TRUE/FALSE, 1/0, any case; blank is No); unknown is ``NA``."""
+def parse_yesno(s: pd.Series, blank_is_no: bool = True) -> pd.Series:
+    """Parse Yes/No (Y/N, Yes/No, TRUE/FALSE, 1/0, any case); unknown is ``NA``.
+
+    Blank is No, or ``NA`` with ``blank_is_no=False`` (a column where blank means not recorded).
+    """
     mapping = {v: True for v in YES_VALUES} | {v: False for v in NO_VALUES}
+    if not blank_is_no:
+        mapping[""] = None
     return _stripped(s).str.lower().map(mapping).astype("boolean")
 
 
@@ -245,6 +258,8 @@ def _convert(s: pd.Series, spec: ColumnSpec) -> pd.Series:
     if spec.kind == "date":
         return parse_dates(s)
     if spec.kind == "yesno":
+        if not spec.blank_is_no:
+            return parse_yesno(s, blank_is_no=False)
         return parse_yesno(s).fillna(False).astype(bool)
     if spec.kind == "money":
         return parse_money(s)
@@ -1034,4 +1049,5 @@ def load_dataset(data_dir: Path, columns: ColumnMap | None = None) -> Dataset:
         raise DataError(problems, data_dir)
     frames = {name: normalise_table(raw) for name, raw in tables.items()}
     files = {name: raw.path for name, raw in tables.items() if raw.path is not None}
-    return Dataset(**frames, data_dir=data_dir, files=files)
+    columns = {name: frozenset(raw.frame.columns) for name, raw in tables.items()}
+    return Dataset(**frames, data_dir=data_dir, files=files, columns=columns)

@@ -59,7 +59,7 @@ def _checks(spec: ColumnSpec) -> list[pa.Check]:
     if spec.kind == "date":
         checks.append(pa.Check(lambda s: blank_mask(s) | parse_dates(s).notna(), name="date"))
     elif spec.kind == "yesno":
-        checks.append(pa.Check(lambda s: parse_yesno(s).notna(), name="yesno"))
+        checks.append(pa.Check(lambda s: blank_mask(s) | parse_yesno(s).notna(), name="yesno"))
     elif spec.kind == "money":
         checks.append(pa.Check(lambda s: blank_mask(s) | parse_money(s).notna(), name="money"))
         checks.append(pa.Check(lambda s: ~(parse_money(s) < 0), name="money_negative"))
@@ -75,9 +75,10 @@ def _checks(spec: ColumnSpec) -> list[pa.Check]:
 
 def _expected(spec: ColumnSpec, check: str) -> Callable[[str], str]:
     """What a value failing ``check`` on column ``spec`` should have been, given the value."""
+    blank = "blank means No" if spec.blank_is_no else "blank where none are due"
     fixed = {
         "required": f"a value: {spec.name} is required",
-        "yesno": "Yes or No (or Y/N, TRUE/FALSE, 1/0, any case; blank means No)",
+        "yesno": f"Yes or No (or Y/N, TRUE/FALSE, 1/0, any case; {blank})",
         "money": "an amount in pounds such as 1754.96 or £1,754.96 (blank means none)",
         "money_negative": "an amount of £0 or more",
         "whole": "a whole number of 0 or more, such as 12",
@@ -159,6 +160,42 @@ def _cross_problems(raw: RawTable) -> list[Keyed]:
                         "responded_date",
                         sent,
                         f"a date on or after received_date ({got.strip()})",
+                    ),
+                )
+            )
+    if {"received_date", "panel_date"} <= set(frame.columns):
+        received = parse_dates(frame["received_date"])
+        panel = parse_dates(frame["panel_date"])
+        early = frame.loc[panel < received]
+        for row, got, met in zip(
+            early.index, early["received_date"], early["panel_date"], strict=True
+        ):
+            problems.append(
+                (
+                    (raw.file, "panel_date", "before_received"),
+                    Problem(
+                        raw.file,
+                        int(row),
+                        "panel_date",
+                        met,
+                        f"a date on or after received_date ({got.strip()})",
+                    ),
+                )
+            )
+    if {"stage", "panel_date"} <= set(frame.columns):
+        stage = parse_choice(frame["stage"], CHOICES["stage"])
+        wrong = frame.loc[~blank_mask(frame["panel_date"]) & stage.notna() & stage.ne("Stage 3")]
+        for row, met, at in zip(wrong.index, wrong["panel_date"], stage[wrong.index], strict=True):
+            problems.append(
+                (
+                    (raw.file, "panel_date", "panel_stage"),
+                    Problem(
+                        raw.file,
+                        int(row),
+                        "panel_date",
+                        met,
+                        "a blank: only a Stage 3 record has a review panel",
+                        issue=f"this row is {at}",
                     ),
                 )
             )

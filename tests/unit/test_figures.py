@@ -61,6 +61,8 @@ COUNCIL_KEYS = {
     "overdue_share",
     "fully_justified_share",
     "partly_justified_share",
+    "timescales",
+    "ombudsman_compliance",
 }
 AREA_KEYS = {
     "quarters",
@@ -71,6 +73,8 @@ AREA_KEYS = {
     "themes",
     "outcomes",
     "stage2_costs",
+    "timescales",
+    "ombudsman_compliance",
 }
 
 # --- building data sets ----------------------------------------------------------------------
@@ -102,6 +106,8 @@ def _column(values: list[Any], kind: str) -> pd.Series:
         return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ns]")
     if kind == "yesno":
         return pd.Series([bool(v) for v in values], dtype=bool)
+    if kind == "yesno_or_blank":
+        return pd.Series(values, dtype="boolean")
     if kind == "money":
         return pd.Series([float("nan") if v is None else float(v) for v in values], dtype="float64")
     if kind == "int":
@@ -121,18 +127,35 @@ def make_frame(table: str, rows: list[dict[str, Any]] | tuple = ()) -> pd.DataFr
             col, pattern = AUTO_REF[table]
             record.setdefault(col, pattern.format(i))
         records.append(record)
-    data = {c.name: _column([r.get(c.name) for r in records], c.kind) for c in spec.columns}
+    data = {
+        c.name: _column(
+            [r.get(c.name) for r in records],
+            "yesno_or_blank" if c.kind == "yesno" and not c.blank_is_no else c.kind,
+        )
+        for c in spec.columns
+    }
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(records)))
     frame["source_row"] = pd.Series(range(2, len(records) + 2), dtype="int64")
     return frame
 
 
-def make_dataset(**tables: list[dict[str, Any]]) -> Dataset:
-    """A Dataset holding the given rows per table (every other table empty)."""
+def make_dataset(
+    absent: dict[str, tuple[str, ...]] | None = None, **tables: list[dict[str, Any]]
+) -> Dataset:
+    """A Dataset holding the given rows per table (every other table empty).
+
+    Every table's file has every contract column, except those ``absent`` names per table
+    (``absent={"complaints": ("panel_date",)}``): those columns are blank and not recorded.
+    """
     unknown = set(tables) - set(TABLES)
     assert not unknown, f"no table(s) {unknown}"
     frames = {name: make_frame(name, tables.get(name, ())) for name in TABLES}
-    return Dataset(**frames, data_dir=Path("inline"))
+    absent = absent or {}
+    columns = {
+        name: frozenset(spec.column_names) - set(absent.get(name, ()))
+        for name, spec in TABLES.items()
+    }
+    return Dataset(**frames, data_dir=Path("inline"), columns=columns)
 
 
 def make_params(**settings: Any) -> Params:

@@ -126,6 +126,44 @@ def test_parse_yesno() -> None:
     assert got.isna().tolist()[10]
 
 
+def test_parse_yesno_where_blank_is_not_recorded() -> None:
+    got = parse_yesno(s("Yes", "N", "", "  ", "maybe"), blank_is_no=False)
+    assert got.tolist()[:2] == [True, False]
+    assert got.isna().tolist() == [False, False, True, True, True]
+
+
+def test_ombudsman_compliance_columns_keep_blank_apart_from_no(tmp_path: Path) -> None:
+    ombudsman = (
+        "LGSCO Ref,Decision Date,Directorate,Service Area,Decision,Remedied Before,"
+        "Recommendations Complied\n"
+        f"L1,2023-06-01,{CS},Upheld,Yes,Yes\n"
+        f"L2,2023-06-02,{CS},Upheld,,No\n"
+        f"L3,2023-06-03,{CS},Upheld,n,\n"
+    )
+    ds = load_dataset(write(tmp_path, ombudsman_csv=ombudsman))
+    o = ds.ombudsman
+    assert o["remedied_before"].tolist() == [True, False, False]  # blank means No
+    assert o["recommendations_complied"].tolist()[:2] == [True, False]
+    assert pd.isna(o["recommendations_complied"].iloc[2])  # blank: none due, not No
+    assert ds.has_column("ombudsman", "remedied_before")
+    assert ds.has_column("ombudsman", "recommendations_complied")
+
+
+def test_dataset_records_which_columns_each_file_has(tmp_path: Path) -> None:
+    ds = load_dataset(write(tmp_path))
+    assert ds.columns["complaints"] == frozenset(
+        {"case_ref", "stage", "received_date", "responded_date", "directorate", "service_area"}
+    )
+    assert ds.has_column("complaints", "responded_date")
+    # absent optional columns are blank in the frame but not recorded
+    assert not ds.has_column("complaints", "panel_date")
+    assert ds.complaints["panel_date"].isna().all()
+    assert not ds.has_column("ombudsman", "recommendations_complied")
+    # an absent optional table has no columns
+    assert ds.columns["advocacy"] == frozenset()
+    assert not ds.has_column("advocacy", "referrals")
+
+
 def test_parse_money() -> None:
     got = parse_money(s("£1,754.96", "1754.96", "£ 12", "", "abc", "-250", "£-5", "1,75", ".5"))
     expected = [1754.96, 1754.96, 12.0, np.nan, np.nan, -250.0, -5.0, np.nan, 0.5]
@@ -272,7 +310,10 @@ def test_every_table_has_every_column_with_its_dtype(tmp_path: Path, table: str)
     spec = TABLES[table]
     assert list(frame.columns) == [*spec.column_names, "source_row"]
     for column in spec.columns:
-        assert str(frame[column.name].dtype) == KIND_DTYPES[column.kind], column.name
+        expected = KIND_DTYPES[column.kind]
+        if column.kind == "yesno" and not column.blank_is_no:
+            expected = "boolean"  # blank means not recorded: NA, never No
+        assert str(frame[column.name].dtype) == expected, column.name
     assert frame["source_row"].dtype == "int64"
     if table in ("advocacy", "equalities", "member_conduct", "ombudsman"):
         assert frame.empty
