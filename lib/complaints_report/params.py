@@ -152,6 +152,8 @@ class ComplaintHandlingCode(_Strict):
 
     def gaps(self) -> list[str]:
         """What the self-assessment lacks, one line per Code section, in the Code's order."""
+        if not self.self_assessment:
+            return [f"there is none: none of the Code's {len(CODE_SECTIONS)} sections is assessed"]
         by_section = {a.section: a for a in self.self_assessment}
         out = []
         for i, name in enumerate(CODE_SECTIONS, start=1):
@@ -360,7 +362,9 @@ def new_year(
     The report details (committee, author, recommendation…) are carried over, but not a
     ``disclosure`` setting (the new year follows defaults.yml); the meeting date
     and every section's commentary are emptied and marked ``TO FILL IN`` so that a run warns
-    until they are written. Returns the new file's path.
+    until they are written. The Complaint Handling Code self-assessment is carried forward with
+    every section marked ``review: true`` (a run warns until each is reviewed and the mark
+    removed); last year's national averages are dropped. Returns the new file's path.
     """
     from .sections import SECTIONS
 
@@ -382,6 +386,16 @@ def new_year(
         if isinstance(report.get(key), str):
             report[key] = report[key].replace(fy.previous().slash_label, fy.slash_label)
     base["report"] = report
+    # The Code self-assessment carries forward, each section marked to review (a run warns until
+    # the mark is taken off); the national averages are the Ombudsman's for one year only.
+    code = dict(base.get("complaint_handling_code") or {})
+    code.pop("national_averages", None)
+    code["self_assessment"] = [
+        {**entry, "review": True}
+        for entry in code.get("self_assessment") or []
+        if isinstance(entry, dict)
+    ]
+    base["complaint_handling_code"] = code
     base["commentary"] = {
         s.slug: f"{TO_FILL_IN}: the analyst's commentary on {s.title.lower()}." for s in SECTIONS
     }

@@ -208,6 +208,15 @@ def log_start(params: Params) -> None:
             ", ".join(todo),
             params.financial_year,
         )
+    # A missing or partial Code self-assessment is reported, never fatal: the report says what
+    # is missing too.
+    for gap in params.complaint_handling_code.gaps():
+        log.warning(
+            "Complaint Handling Code self-assessment: %s (params/%s.yml, "
+            "complaint_handling_code.self_assessment)",
+            gap,
+            params.financial_year,
+        )
 
 
 def check_coverage(ds, params: Params) -> None:

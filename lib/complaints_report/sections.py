@@ -70,6 +70,7 @@ SECTIONS: tuple[Section, ...] = (
         "Effectiveness of the procedure, compliments and methodology",
         "About this report",
     ),
+    Section(15, "complaint-handling-code", "The Complaint Handling Code", "About this report"),
 )
 SLUGS = tuple(s.slug for s in SECTIONS)
 

@@ -13,6 +13,7 @@ from .figures import (
     LEFT_BLANK,
     NOT_RECORDED,
     STAGES,
+    TIMESCALE_STAGES,
     Prepared,
     _area_masks,
     _in_year,
@@ -21,6 +22,8 @@ from .figures import (
     area_figures,
     council_figures,
     money_total,
+    ombudsman_compliance,
+    stage_timescales,
 )
 
 
@@ -56,6 +59,45 @@ def timescales(
             "overdue": int(row["overdue"]),
             "overdue_share": over,
             "within_target_share": None if over is None else 1 - over,
+        }
+    return out
+
+
+def statutory_timescales(
+    prep: Prepared, fy: FinancialYear, area: str | None, years: int = 3
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The statutory-timescale counts of each stage by quarter of the report year (``Q1``..
+    ``Q4``) and for the report year and the ``years - 1`` before it (by label), newest first."""
+    m = _area_masks(prep, area).complaints.fillna(False)
+    c = prep.complaints
+    this_year = c[m & _in_year(c, fy)]
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for stage in TIMESCALE_STAGES:
+        rows = {
+            q: stage_timescales(prep, this_year[this_year["quarter"] == q], stage) for q in QUARTERS
+        }
+        for y in _years(fy, years):
+            rows[y.label] = stage_timescales(prep, c[m & _in_year(c, y)], stage)
+        out[stage] = rows
+    return out
+
+
+def ombudsman_history(
+    prep: Prepared, fy: FinancialYear, area: str | None, years: int = 3
+) -> dict[str, dict[str, Any]]:
+    """Ombudsman decisions, upheld, after a detailed investigation (upheld plus not upheld),
+    and the compliance counts, for the report year and the ``years - 1`` before it."""
+    o = prep.ombudsman
+    m = _area_masks(prep, area).ombudsman.fillna(False)
+    out = {}
+    for y in _years(fy, years):
+        rows = o[m & _in_year(o, y)]
+        upheld = int((rows["decision"] == "Upheld").sum())
+        out[y.label] = {
+            "decisions": int(len(rows)),
+            "upheld": upheld,
+            "investigated": upheld + int((rows["decision"] == "Not upheld").sum()),
+            **ombudsman_compliance(prep, rows),
         }
     return out
 
@@ -270,6 +312,14 @@ def report_views(prep: Prepared, financial_year: str | FinancialYear) -> dict[st
         "timescales": {
             **{a: timescales(prep, fy, a) for a in areas},
             "council": timescales(prep, fy, None),
+        },
+        "statutory_timescales": {
+            **{a: statutory_timescales(prep, fy, a) for a in areas},
+            "council": statutory_timescales(prep, fy, None),
+        },
+        "ombudsman_history": {
+            **{a: ombudsman_history(prep, fy, a) for a in areas},
+            "council": ombudsman_history(prep, fy, None),
         },
         "outcome_shares": {
             **{a: outcome_shares(prep, fy, a) for a in areas},

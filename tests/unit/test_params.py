@@ -213,3 +213,88 @@ def test_new_year_does_not_carry_a_years_switch_over(tmp_path):
     path = new_year("2024-25", folder)
     assert "disclosure" not in path.read_text(encoding="utf-8")
     assert load_params("2024-25", folder).disclosure.active_threshold == 5
+
+
+# --- the Complaint Handling Code self-assessment ---------------------------------------------
+
+CODE = """\
+complaint_handling_code:
+  self_assessment:
+    - section: definitions
+      complies: yes
+      evidence: The policy uses the Code's definition.
+    - section: Complaint stages
+      complies: partly
+      evidence: Stage 1 responses were late.
+      action: Weekly tracking.
+  national_averages:
+    upheld_rate: 0.8
+"""
+
+
+def test_statutory_limits_default_to_the_regulations(tmp_path):
+    targets = load_params("2023-24", params_dir(tmp_path)).targets
+    assert targets.limits("Stage 1") == (10, 20)
+    assert targets.limits("Stage 2") == (25, 65)
+    assert targets.limits("Stage 3") == (30, None)
+    assert targets.stage1_working_days == 20
+
+
+def test_an_extended_limit_below_the_limit_names_the_keys(tmp_path):
+    folder = params_dir(tmp_path, y2023_24="targets:\n  stage1_limit: 25\n")
+    with pytest.raises(
+        ParamsError, match="stage1_extended_limit \\(20\\) is shorter than stage1_limit \\(25\\)"
+    ):
+        load_params("2023-24", folder)
+
+
+def test_a_partial_self_assessment_names_what_is_missing(tmp_path):
+    code = load_params("2023-24", params_dir(tmp_path, y2023_24=CODE)).complaint_handling_code
+    # section names match in any case; a bare YAML yes is "yes"
+    assert code.self_assessment[0].section == "Definitions"
+    assert code.self_assessment[0].complies == "yes"
+    gaps = code.gaps()
+    assert "section 6 (Complaint stages) has no owner, due" in gaps
+    assert "section 2 (Exclusions) is not assessed" in gaps
+    assert not any(g.startswith("section 1 ") for g in gaps)
+    assert len(gaps) == 8  # 7 sections not assessed, 1 incomplete
+    assert code.national_averages.upheld_rate == 0.8
+    assert code.national_averages.compliance_rate is None
+
+
+def test_no_self_assessment_is_one_gap_not_nine(tmp_path):
+    gaps = load_params("2023-24", params_dir(tmp_path)).complaint_handling_code.gaps()
+    assert gaps == ["there is none: none of the Code's 9 sections is assessed"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("- section: Customer care\n", "unknown Complaint Handling Code section 'Customer care'"),
+        ("- section: Exclusions\n  complies: maybe\n", "complies"),
+        ("- section: Exclusions\n- section: exclusions\n", "'Exclusions' is assessed twice"),
+    ],
+)
+def test_a_bad_self_assessment_is_a_params_error(tmp_path, entry, message):
+    body = "complaint_handling_code:\n  self_assessment:\n" + "".join(
+        f"    {line}\n" for line in entry.splitlines()
+    )
+    with pytest.raises(ParamsError, match=message):
+        load_params("2023-24", params_dir(tmp_path, y2023_24=body))
+
+
+def test_new_year_carries_the_self_assessment_forward_to_review(tmp_path):
+    from complaints_report.params import new_year
+
+    folder = params_dir(tmp_path, y2023_24=CODE)
+    new_year("2024-25", folder)
+    code = load_params("2024-25", folder).complaint_handling_code
+    assert [a.section for a in code.self_assessment] == ["Definitions", "Complaint stages"]
+    assert all(a.review for a in code.self_assessment)
+    assert code.self_assessment[1].action == "Weekly tracking."
+    assert code.national_averages.upheld_rate is None  # last year's averages are not this year's
+    assert "section 1 (Definitions) is carried forward from last year: review it" in code.gaps()
+
+
+def test_the_demo_year_has_a_complete_self_assessment():
+    assert load_params("2023-24").complaint_handling_code.gaps() == []

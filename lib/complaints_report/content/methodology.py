@@ -12,6 +12,7 @@ from ..narrative import Numbers, and_list, change_phrase, plural
 from ..report import ReportContext
 from ..tables import CountBlock, ReportTable, format_count, format_percent
 from . import council_blocks
+from .timescales import limits_sentence
 
 COUNCIL_ROW = "Whole council"
 
@@ -227,6 +228,14 @@ def definitions(ctx: ReportContext) -> list[str]:
         f"Timescales (overdue share): of the Stage 1 complaints responded to in the period, the "
         f"share that took more than {plural(t, 'working day')}, the Stage 1 target. Complaints "
         "still open are not counted.",
+        "Statutory timescales: for each stage, the records of that stage in the period, by "
+        "working days to the response (Stage 3: from the request to the review panel). "
+        + limits_sentence(ctx)
+        + " 'Within the extended limit' counts responses over the first limit and within the "
+        "extended one, and of those, how many had no longer timescale agreed with the "
+        "complainant; records with no response (Stage 3: no panel) are counted as open. Where "
+        "the data set does not record a date or flag these need, the report says so rather than "
+        "showing a zero.",
         "Fully and partly justified shares: of the Stage 1 complaints found fully justified, "
         "partially justified or not justified, the share fully justified and the share partially "
         "justified. Withdrawn and open complaints are not counted.",
@@ -246,7 +255,11 @@ def definitions(ctx: ReportContext) -> list[str]:
         "Ombudsman: the decisions of the Local Government and Social Care Ombudsman made in the "
         "period. 'Upheld' means the Ombudsman upheld the complaint; 'referred back' means it "
         "passed the complaint back to the council to resolve locally. Remedies are the sum of "
-        "the financial remedies the council was asked to pay.",
+        "the financial remedies the council was asked to pay. The upheld rate is the share "
+        "upheld of the decisions made after a detailed investigation (upheld or not upheld). "
+        "Compliance is over the upheld decisions whose recommendations were due; 'put right "
+        "before' counts the upheld decisions where the council had already offered a "
+        "satisfactory remedy before the complaint reached the Ombudsman.",
         "Stage 2 costs: the Investigating Officer's fees, the Independent Person's fees and any "
         "other cost, summed over the Stage 2 and Stage 3 records of the period.",
         f"Service areas: an area's figures use the records of that area in {directorate} "

@@ -1,0 +1,252 @@
+"""Section 11's statutory timescales (content.timescales) and section 15 (content.code)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from tiny_data import shown_rows, write_table
+
+from complaints_report.content import code, timescales
+from complaints_report.report import load_context
+
+CSC = "Children's Social Care"
+NSC = "Children's Non-Social Care"
+DASH = "\N{EN DASH}"
+CS = {"Directorate": "Children's Services", "Service Area": CSC}
+YEAR = "2023-24 (whole year)"
+
+
+# --- the demo year: statutory timescales -----------------------------------------------------
+
+
+def test_stage_1_table_by_quarter_and_year(ctx):
+    table = timescales.stage_table(ctx, CSC, "Stage 1")
+    assert table.name == "11-stage-1-timescales-childrens-social-care"
+    rows = shown_rows(ctx.suppress(table))
+    assert list(table.frame.columns)[1:] == [
+        "Responded to",
+        "Within 10 working days",
+        "11 to 20 working days",
+        "of which no extension agreed",
+        "Over 20 working days",
+        "Still open",
+    ]
+    assert rows[YEAR] == ["51", "20", "24", "8", "7", "14"]
+    # the quarters add up to the year; three years side by side
+    quarters = [r for label, r in rows.items() if label.startswith("Q")]
+    assert sum(int(r[0]) for r in quarters) == 51
+    assert list(rows)[-2:] == ["2022-23", "2021-22"]
+    assert rows[YEAR][:5] == [
+        str(ctx.area(CSC)["timescales"]["Stage 1"][k])
+        for k in ("responded", "within_limit", "extended", "extended_unagreed", "over")
+    ]
+
+
+def test_stage_1_sentences_state_the_shown_figures(ctx):
+    said = " ".join(timescales.stage_sentences(ctx, CSC, "Stage 1"))
+    assert (
+        "Of the 51 Stage 1 complaints to Children's Social Care responded to in 2023-24, 20 (39%) "
+        "were answered within 10 working days, 24 (47%) within the extended 20 and 7 (14%) took "
+        "longer than 20." in said
+    )
+    assert "8 had no longer timescale agreed with the complainant" in said
+    assert "The median response was 13 working days." in said
+    assert "14 were still open" in said
+
+
+def test_stage_3_is_timed_to_the_panel(ctx):
+    rows = shown_rows(ctx.suppress(timescales.stage_table(ctx, CSC, "Stage 3")))
+    assert rows[YEAR] == ["1", "1", "0", "0"]
+    said = timescales.stage_sentences(ctx, CSC, "Stage 3")
+    assert said[0] == (
+        "The one review panel for a Stage 3 complaint to Children's Social Care in 2023-24 met "
+        "within the 30 working day limit."
+    )
+    # no Stage 3 records: a sentence and no table of zeros
+    assert timescales.stage_sentences(ctx, NSC, "Stage 3") == [
+        "Children's Non-Social Care had no Stage 3 records in 2023-24."
+    ]
+    assert timescales.stage_tables(ctx, NSC, "Stage 3") == []
+
+
+def test_stage_charts_state_their_shares(ctx):
+    (chart,) = timescales.stage_charts(ctx, "Stage 1")
+    assert "Children's Social Care: 39% within 10 working days" in chart.alt
+    assert chart.png.startswith(b"\x89PNG")
+    assert timescales.stage_charts(ctx, "Stage 3") == []
+
+
+# --- tiny data sets ----------------------------------------------------------------------------
+
+
+def _context(
+    tmp_path: Path,
+    complaints,
+    ombudsman=(),
+    drop: dict[str, tuple[str, ...]] | None = None,
+    params=None,
+):
+    """A tiny data set with the demo's headings, less the ``drop`` headings per table."""
+    data = tmp_path / "data"
+    data.mkdir(parents=True)
+    tables = {"complaints": complaints, "compliments": [], "ombudsman": ombudsman}
+    for table, rows in tables.items():
+        write_table(data, table, list(rows))
+        gone = set((drop or {}).get(table, ()))
+        if gone:
+            path = data / f"{table}.csv"
+            with path.open(encoding="utf-8", newline="") as fh:
+                kept = [
+                    {k: v for k, v in row.items() if k not in gone} for row in csv.DictReader(fh)
+                ]
+                fh.seek(0)
+                header = [h for h in next(csv.reader(fh)) if h not in gone]
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=header)
+                writer.writeheader()
+                writer.writerows(kept)
+    params_dir = None
+    if params is not None:
+        params_dir = tmp_path / "params"
+        params_dir.mkdir()
+        (params_dir / "defaults.yml").write_text(params, encoding="utf-8")
+    return load_context(
+        "2023-24",
+        data_dir=str(data),
+        output_dir=str(tmp_path / "out"),
+        params_dir=str(params_dir) if params_dir else None,
+    )
+
+
+def _complaint(ref: str, stage: str, received: str, responded: str = "", **kw) -> dict:
+    return {
+        "Case Ref": ref,
+        "Stage": stage,
+        "Received Date": received,
+        "Responded Date": responded,
+        **CS,
+        **kw,
+    }
+
+
+STAGE3 = [
+    _complaint("C/1", "Stage 1", "03/04/2023", "19/04/2023"),
+    _complaint("C/1", "Stage 2", "24/04/2023", "12/05/2023"),
+    _complaint("C/1", "Stage 3", "15/05/2023", "", **{"Panel Date": "26/06/2023"}),
+]
+
+
+def test_no_panel_date_column_says_it_is_not_recorded(tmp_path):
+    ctx = _context(tmp_path, STAGE3, drop={"complaints": ("Panel Date",)})
+    assert ctx.area(CSC)["timescales"]["Stage 3"]["responded"] is None
+    assert timescales.stage_sentences(ctx, CSC, "Stage 3") == [
+        "The data set does not record when review panels met (it has no panel_date column), so "
+        "the Stage 3 timescale cannot be reported."
+    ]
+    assert timescales.stage_tables(ctx, CSC, "Stage 3") == []
+    # the other stages are still reported
+    assert timescales.stage_tables(ctx, CSC, "Stage 1")
+
+
+def test_a_panel_over_the_limit(tmp_path):
+    # 15 May 2023 to 26 June 2023: 29 working days (the spring bank holiday on 29 May)
+    ctx = _context(tmp_path, STAGE3)
+    assert ctx.area(CSC)["timescales"]["Stage 3"]["median_working_days"] == 29
+    late = [*STAGE3[:2], {**STAGE3[2], "Panel Date": "28/06/2023"}]  # 31 working days
+    ctx = _context(tmp_path / "late", late)
+    said = timescales.stage_sentences(ctx, CSC, "Stage 3")
+    assert said[0].endswith("met later than the 30 working day limit.")
+
+
+def test_no_extension_column_drops_the_unagreed_column(tmp_path):
+    ctx = _context(tmp_path, STAGE3, drop={"complaints": ("Extension Agreed",)})
+    table = timescales.stage_table(ctx, CSC, "Stage 1")
+    assert "of which no extension agreed" not in table.frame.columns
+    assert "does not record whether extensions were agreed" in table.note
+
+
+DISCLOSED = """\
+council: Test Council
+disclosure:
+  suppress_small_numbers: true
+  threshold: 5
+"""
+
+
+def test_small_counts_are_hidden_in_the_table_and_the_sentences(tmp_path):
+    ctx = _context(tmp_path, STAGE3, params=DISCLOSED)
+    rows = shown_rows(ctx.suppress(timescales.stage_table(ctx, CSC, "Stage 1")))
+    assert rows[YEAR][0] == "[c]"
+    said = " ".join(timescales.stage_sentences(ctx, CSC, "Stage 1"))
+    assert "1 to 5" in said and "(100%)" not in said
+
+
+# --- section 15: the Complaint Handling Code ---------------------------------------------------
+
+
+def test_the_demo_self_assessment(ctx):
+    rows = shown_rows(ctx.suppress(code.self_assessment_table(ctx)))
+    assert len(rows) == 9
+    assert rows["6. Complaint stages"][0] == "Partly"
+    assert rows["6. Complaint stages"][4] == "30 June 2024"
+    assert code.self_assessment_sentences(ctx) == [
+        "The council assesses itself as complying in full with 6 of the Code's 9 sections and in "
+        "part with 3."
+    ]
+
+
+def test_no_self_assessment_is_said_not_crashed(ctx_2020):
+    assert "has not recorded a self-assessment" in code.self_assessment_sentences(ctx_2020)[0]
+    rows = shown_rows(code.self_assessment_table(ctx_2020))
+    assert {r[0] for r in rows.values()} == {code.NOT_ASSESSED}
+
+
+def test_the_ombudsman_figures_with_the_national_averages(ctx):
+    rows = shown_rows(ctx.suppress(code.compliance_table(ctx)))
+    council = rows["Wessex Council (all services)"]
+    f = ctx.figures["council"]["ombudsman_compliance"]
+    assert council[:4] == ["67", "41", "33", "80%"]
+    assert council[4:6] == [str(f["recommendations_due"]), str(f["recommendations_complied"])]
+    assert council[7] == str(f["remedied_before"])
+    assert rows["National average, 2023-24"] == [
+        DASH,
+        DASH,
+        DASH,
+        "80%",
+        DASH,
+        DASH,
+        "99%",
+        DASH,
+        "13%",
+    ]
+    said = " ".join(code.compliance_sentences(ctx))
+    assert "upheld 33: an upheld rate of 80% (national average 80%)" in said
+    assert "on 28 of the 30 upheld decisions whose recommendations were due (93%" in said
+
+
+def test_absent_ombudsman_columns_are_said_not_zero(tmp_path):
+    decision = {
+        "LGSCO Ref": "L1",
+        "Decision Date": "01/06/2023",
+        **CS,
+        "Decision": "Upheld",
+    }
+    ctx = _context(
+        tmp_path,
+        STAGE3,
+        ombudsman=[decision],
+        drop={"ombudsman": ("Remedied Before", "Recommendations Complied")},
+    )
+    assert ctx.figures["council"]["ombudsman_compliance"] == {
+        "remedied_before": None,
+        "recommendations_due": None,
+        "recommendations_complied": None,
+    }
+    said = " ".join(code.compliance_sentences(ctx))
+    assert "does not record compliance with the Ombudsman's recommendations" in said
+    assert "does not record which cases the council had put right" in said
+    table = code.compliance_table(ctx)
+    council = shown_rows(table)["Wessex Council (all services)"]
+    assert council[4:6] == [DASH, DASH] and council[7] == DASH
+    assert "no recommendations_complied column" in table.note
