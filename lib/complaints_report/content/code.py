@@ -128,7 +128,7 @@ _COLUMNS = {
     "recommendations_complied": "Complied with",
     "compliance_rate": "Compliance rate",
     "remedied_before": "Put right before the Ombudsman",
-    "remedied_before_rate": "Put right before: share of upheld",
+    "remedied_before_rate": "Share of upheld put right before",
 }
 
 
@@ -156,9 +156,29 @@ def _block(
     return CountBlock(frame, total_columns=(total[0],))
 
 
-def compliance_table(ctx: ReportContext) -> ReportTable:
+#: The two published tables of the Ombudsman's figures, narrow enough for a page each: the
+#: figure keys each shows. Both carry every count block, so what one hides the other hides too.
+PARTS = {
+    "investigations": ("decisions", "investigated", "upheld", "upheld_rate"),
+    "recommendations": (
+        "recommendations_due",
+        "recommendations_complied",
+        "compliance_rate",
+        "remedied_before",
+        "remedied_before_rate",
+    ),
+}
+
+
+def compliance_tables(ctx: ReportContext) -> list[ReportTable]:
+    """The Ombudsman's figures in two tables: its decisions and upheld rate; then compliance
+    with its recommendations and the cases put right before it."""
+    return [compliance_table(ctx, part) for part in PARTS]
+
+
+def compliance_table(ctx: ReportContext, part: str | None = None) -> ReportTable:
     """The Ombudsman's figures for each Children's Services area and the council, with the
-    national averages params give."""
+    national averages params give: every column, or one of :data:`PARTS`."""
     labels = [*ctx.areas, f"{ctx.params.council} (all services)"]
     counts = [ombudsman_counts(ctx, a) for a in ctx.areas] + [ombudsman_counts(ctx, None)]
     records = []
@@ -248,9 +268,22 @@ def compliance_table(ctx: ReportContext) -> ReportTable:
         )
     if not any(v is not None for v in given.values()):
         notes.append("No national averages are given for this year.")
+    name, title = "15-ombudsman-figures", f"The Ombudsman's figures for the council, {ctx.fy}"
+    if part is not None:
+        keep = [_COLUMNS[k] for k in PARTS[part]]
+        frame = frame[["Service", *keep]]
+        formats = {h: f for h, f in formats.items() if h in keep}
+        name = f"15-ombudsman-{part}"
+        title = (
+            f"Ombudsman decisions and upheld rate, {ctx.fy}"
+            if part == "investigations"
+            else f"Compliance with the Ombudsman's recommendations and remedies before it, {ctx.fy}"
+        )
+        if part == "investigations":
+            notes = [n for n in notes if "does not record" not in n]
     return ReportTable(
-        name="15-ombudsman-compliance",
-        title=f"The Ombudsman's figures for the council, {ctx.fy}",
+        name=name,
+        title=title,
         frame=frame,
         formats=formats,
         note=" ".join(notes),
@@ -264,7 +297,7 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
     c = ombudsman_counts(ctx, None)
     if c["decisions"] == 0:
         return [f"The Ombudsman made no decisions on the council's complaints in {ctx.fy}."]
-    shown = ctx.suppress(compliance_table(ctx)).frame.set_index("Service")
+    shown = ctx.suppress(compliance_table(ctx)).frame.set_index("Service")  # both parts' cells
     row = shown.loc[f"{ctx.params.council} (all services)"]
     national = ctx.params.complaint_handling_code.national_averages
     rates = _rates(c)
@@ -274,7 +307,7 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
             return ""
         text = format_percent(value)
         if average is not None:
-            text += f" (national average {format_percent(average)})"
+            text += f"; national average {format_percent(average)}"
         return text
 
     out = []
@@ -290,7 +323,7 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
             f"The Ombudsman investigated {said(ctx, investigated, row[_COLUMNS['investigated']])} "
             f"of the council's complaints in detail in {ctx.fy} and upheld "
             f"{said(ctx, c['upheld'], row[_COLUMNS['upheld']])}"
-            + (f": an upheld rate of {upheld_rate}." if upheld_rate else ".")
+            + (f" (an upheld rate of {upheld_rate})." if upheld_rate else ".")
         )
     if c["recommendations_due"] is None:
         out.append("The data set does not record compliance with the Ombudsman's recommendations.")
