@@ -144,44 +144,27 @@ def _cross_problems(raw: RawTable) -> list[Keyed]:
     problems: list[Keyed] = []
     if raw.spec.name != "complaints":
         return problems
-    if {"received_date", "responded_date"} <= set(frame.columns):
+    # A response, and a Stage 3 review panel, cannot come before the record was received.
+    later = [c for c in ("responded_date", "panel_date") if c in frame.columns]
+    if "received_date" in frame.columns and later:
         received = parse_dates(frame["received_date"])
-        responded = parse_dates(frame["responded_date"])
-        early = frame.loc[responded < received]
-        for row, got, sent in zip(
-            early.index, early["received_date"], early["responded_date"], strict=True
-        ):
-            problems.append(
-                (
-                    (raw.file, "responded_date", "before_received"),
-                    Problem(
-                        raw.file,
-                        int(row),
-                        "responded_date",
-                        sent,
-                        f"a date on or after received_date ({got.strip()})",
-                    ),
+        for column in later:
+            early = frame.loc[parse_dates(frame[column]) < received]
+            for row, got, value in zip(
+                early.index, early["received_date"], early[column], strict=True
+            ):
+                problems.append(
+                    (
+                        (raw.file, column, "before_received"),
+                        Problem(
+                            raw.file,
+                            int(row),
+                            column,
+                            value,
+                            f"a date on or after received_date ({got.strip()})",
+                        ),
+                    )
                 )
-            )
-    if {"received_date", "panel_date"} <= set(frame.columns):
-        received = parse_dates(frame["received_date"])
-        panel = parse_dates(frame["panel_date"])
-        early = frame.loc[panel < received]
-        for row, got, met in zip(
-            early.index, early["received_date"], early["panel_date"], strict=True
-        ):
-            problems.append(
-                (
-                    (raw.file, "panel_date", "before_received"),
-                    Problem(
-                        raw.file,
-                        int(row),
-                        "panel_date",
-                        met,
-                        f"a date on or after received_date ({got.strip()})",
-                    ),
-                )
-            )
     if {"stage", "panel_date"} <= set(frame.columns):
         stage = parse_choice(frame["stage"], CHOICES["stage"])
         wrong = frame.loc[~blank_mask(frame["panel_date"]) & stage.notna() & stage.ne("Stage 3")]
