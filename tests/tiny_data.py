@@ -9,14 +9,16 @@ from pathlib import Path
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
-def write_table(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
-    """``<folder>/<table>.csv`` with the demo's headings; cells not given are blank."""
+def write_table(
+    folder: Path, table: str, rows: list[dict[str, str]], drop: Sequence[str] = ()
+) -> None:
+    """``<folder>/<table>.csv`` with the demo's headings less ``drop``; cells not given are blank."""
     with (DEMO / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
+        header = [h for h in next(csv.reader(fh)) if h not in drop]
     with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header, restval="")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows([{k: v for k, v in row.items() if k not in drop} for row in rows])
 
 
 def tiny_context(
@@ -27,13 +29,16 @@ def tiny_context(
     *,
     params: str | None = None,
     financial_year: str = "2023-24",
+    drop: dict[str, tuple[str, ...]] | None = None,
     **optional: Sequence[dict[str, str]],
 ):
     """The report context of a tiny data set written under ``base``.
 
     The three required tables (and any ``optional`` ones, e.g. ``advocacy=[...]``) go to
     ``base/data``; ``params``, when given, is the text of a ``defaults.yml`` of its own
-    (otherwise the repository's params apply); outputs go to ``base/out``.
+    (otherwise the repository's params apply); outputs go to ``base/out``. ``drop`` names demo
+    headings to leave out of a table's file (``{"complaints": ("Panel Date",)}``), for an
+    export that lacks an optional column.
     """
     from complaints_report.report import load_context
 
@@ -41,7 +46,7 @@ def tiny_context(
     data.mkdir(parents=True)
     tables = {"complaints": complaints, "compliments": compliments, "ombudsman": ombudsman}
     for table, rows in {**tables, **optional}.items():
-        write_table(data, table, list(rows))
+        write_table(data, table, list(rows), drop=(drop or {}).get(table, ()))
     params_dir = None
     if params is not None:
         params_dir = base / "params"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from tiny_data import shown_rows, write_table
+from tiny_data import shown_rows, tiny_context
 
 from complaints_report.content import code, timescales
-from complaints_report.report import load_context
 
 CSC = "Children's Social Care"
 NSC = "Children's Non-Social Care"
@@ -80,43 +78,9 @@ def test_stage_charts_state_their_shares(ctx):
 # --- tiny data sets ----------------------------------------------------------------------------
 
 
-def _context(
-    tmp_path: Path,
-    complaints,
-    ombudsman=(),
-    drop: dict[str, tuple[str, ...]] | None = None,
-    params=None,
-):
+def _context(tmp_path: Path, complaints, ombudsman=(), drop=None, params=None):
     """A tiny data set with the demo's headings, less the ``drop`` headings per table."""
-    data = tmp_path / "data"
-    data.mkdir(parents=True)
-    tables = {"complaints": complaints, "compliments": [], "ombudsman": ombudsman}
-    for table, rows in tables.items():
-        write_table(data, table, list(rows))
-        gone = set((drop or {}).get(table, ()))
-        if gone:
-            path = data / f"{table}.csv"
-            with path.open(encoding="utf-8", newline="") as fh:
-                kept = [
-                    {k: v for k, v in row.items() if k not in gone} for row in csv.DictReader(fh)
-                ]
-                fh.seek(0)
-                header = [h for h in next(csv.reader(fh)) if h not in gone]
-            with path.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=header)
-                writer.writeheader()
-                writer.writerows(kept)
-    params_dir = None
-    if params is not None:
-        params_dir = tmp_path / "params"
-        params_dir.mkdir()
-        (params_dir / "defaults.yml").write_text(params, encoding="utf-8")
-    return load_context(
-        "2023-24",
-        data_dir=str(data),
-        output_dir=str(tmp_path / "out"),
-        params_dir=str(params_dir) if params_dir else None,
-    )
+    return tiny_context(tmp_path, complaints, [], ombudsman, params=params, drop=drop)
 
 
 def _complaint(ref: str, stage: str, received: str, responded: str = "", **kw) -> dict:
