@@ -100,8 +100,10 @@ def financial_year_start(dates: pd.Series) -> pd.Series:
 
 def financial_year_label(dates: pd.Series) -> pd.Series:
     """``2023-24`` style label of each date's financial year."""
+    from .reading import TEXT
+
     start = financial_year_start(dates)
-    out = start.astype("string") + "-" + ((start + 1) % 100).astype("string").str.zfill(2)
+    out = start.astype(TEXT) + "-" + ((start + 1) % 100).astype(TEXT).str.zfill(2)
     return out.where(start.notna())
 
 

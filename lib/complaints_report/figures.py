@@ -11,7 +11,7 @@ import pandas as pd
 from .calendar import QUARTERS, FinancialYear, financial_year_start, quarter_of, working_days
 from .contract import OUTCOMES, STAGES, TABLES
 from .params import Params
-from .reading import Dataset
+from .reading import TEXT, Dataset
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,9 @@ def prepare(ds: Dataset, params: Params) -> Prepared:
     c["working_days"] = working_days(c["received_date"], c["responded_date"])
     # Stage 3's statutory clock runs from the request to the review panel.
     c["panel_working_days"] = working_days(c["received_date"], c["panel_date"])
-    theme = c["theme"].astype("string")
+    theme = c["theme"].astype(TEXT)
     c["report_theme"] = theme.replace(params.theme_map).fillna(NOT_RECORDED)
-    c["complainant"] = c["complainant_type"].astype("string").fillna(NOT_RECORDED)
+    c["complainant"] = c["complainant_type"].astype(TEXT).fillna(NOT_RECORDED)
     c["children"] = c["directorate"] == params.children_directorate
 
     comp = _with_period(ds.compliments, "date")

@@ -35,6 +35,7 @@ __all__ = [
     "DataError",
     "Dataset",
     "Problem",
+    "TEXT",
     "RawTable",
     "blank_mask",
     "clean_text",
@@ -49,6 +50,11 @@ __all__ = [
 ]
 
 ColumnMap = Mapping[str, Mapping[str, str]]
+
+#: The dtype of every text column the reader gives: pandas strings backed by Python objects,
+#: whatever else is installed. (pandas 3 backs plain ``"string"`` with pyarrow when pyarrow is
+#: installed, and those compare to a boolean dtype the figures engine does not expect.)
+TEXT = pd.StringDtype("python")
 
 #: Longest value quoted in a problem message; the rest is elided so each problem stays one line.
 _MAX_SHOWN = 60
@@ -245,13 +251,13 @@ def parse_choice(s: pd.Series, choices: Choices) -> pd.Series:
     Blank and unknown values are ``NA``.
     """
     key = _stripped(s).str.lower().str.replace(r"\s+", " ", regex=True)
-    return key.map(choices.lookup()).astype("string")
+    return key.map(choices.lookup()).astype(TEXT)
 
 
 def clean_text(s: pd.Series) -> pd.Series:
     """Strip text; blank or whitespace-only is ``NA``; pandas ``string`` dtype."""
     t = _stripped(s)
-    return t.where(t.ne(""), None).astype("string")
+    return t.where(t.ne(""), None).astype(TEXT)
 
 
 def _convert(s: pd.Series, spec: ColumnSpec) -> pd.Series:

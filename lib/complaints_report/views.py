@@ -25,6 +25,7 @@ from .figures import (
     ombudsman_compliance,
     stage_timescales,
 )
+from .reading import TEXT
 
 
 def _years(fy: FinancialYear, n: int) -> list[FinancialYear]:
@@ -146,7 +147,7 @@ def stage2_cases(prep: Prepared, fy: FinancialYear, area: str) -> list[dict[str,
     for ref, g in esc.groupby("case_ref", sort=True):
         latest = g.iloc[-1]
         teams = g["team"].dropna()
-        subject = g["summary"].dropna() if "summary" in g else pd.Series(dtype="string")
+        subject = g["summary"].dropna() if "summary" in g else pd.Series(dtype=TEXT)
         outcome = latest["outcome"]
         rows.append(
             {
@@ -233,7 +234,7 @@ def equalities(prep: Prepared, fy: FinancialYear, years: int = 2) -> dict[str, d
     for y in _years(fy, years):
         forms = e[_in_year(e, y)]
         for ch in EQUALITY_CHARACTERISTICS:
-            vals = forms[ch].astype("string").fillna(LEFT_BLANK)
+            vals = forms[ch].astype(TEXT).fillna(LEFT_BLANK)
             vc = vals.value_counts()
             out[ch][y.label] = (
                 {str(k): float(v) / len(forms) for k, v in vc.items()} if len(forms) else {}

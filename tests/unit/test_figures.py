@@ -18,7 +18,7 @@ from complaints_report.calendar import FinancialYear
 from complaints_report.contract import TABLES
 from complaints_report.figures import compute_figures, prepare
 from complaints_report.params import Params
-from complaints_report.reading import Dataset, RawTable, normalise_table
+from complaints_report.reading import TEXT, Dataset, RawTable, normalise_table
 from complaints_report.views import (
     changes,
     equalities,
@@ -112,7 +112,7 @@ def _column(values: list[Any], kind: str) -> pd.Series:
         return pd.Series([float("nan") if v is None else float(v) for v in values], dtype="float64")
     if kind == "int":
         return pd.Series([0 if v is None else int(v) for v in values], dtype="int64")
-    return pd.Series(values, dtype="string")
+    return pd.Series(values, dtype=TEXT)
 
 
 def make_frame(table: str, rows: list[dict[str, Any]] | tuple = ()) -> pd.DataFrame:
