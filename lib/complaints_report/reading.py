@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -14,7 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from complaints_report.contract import (
     CHOICES,
@@ -36,7 +41,9 @@ __all__ = [
     "Dataset",
     "Problem",
     "TEXT",
+    "WHITESPACE",
     "RawTable",
+    "Values",
     "blank_mask",
     "clean_text",
     "load_dataset",
@@ -168,29 +175,131 @@ class RawTable:
     frame: pd.DataFrame
     readable: bool = True
     problems: list[Problem] = field(default_factory=list)
+    _values: dict[str, Values] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def file(self) -> str:
         return self.path.name if self.path is not None else f"{self.spec.name}.csv"
 
+    def values(self, column: str) -> Values:
+        """Column ``column`` of ``frame`` as its distinct values (worked out once, then kept)."""
+        if column not in self._values:
+            self._values[column] = Values(self.frame[column])
+        return self._values[column]
+
 
 # --------------------------------------------------------------------------- parsing values
 
+#: What Python's ``str.strip()`` strips: every character for which ``str.isspace()`` is true.
+#: Arrow's own idea of whitespace differs (it keeps ``\x1c``–``\x1f`` and ``\x85``), so text held
+#: by Arrow is trimmed of exactly these.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
-def _stripped(s: pd.Series) -> pd.Series:
-    return s.fillna("").astype(str).str.strip()
+
+def _text_array(values: object) -> pa.Array:
+    """Values as one Arrow string array: missing values are ``""``, anything else its ``str``."""
+    arr = values.array if isinstance(values, (pd.Index, pd.Series)) else values
+    if hasattr(arr, "__arrow_array__"):
+        out = pa.array(arr)
+    else:
+        objects = np.asarray(arr, dtype=object)
+        try:
+            out = pa.array(objects, type=pa.string(), from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # not all text: as astype(str) would
+            out = pa.array([None if _missing(v) else str(v) for v in objects], type=pa.string())
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks()
+    if out.type != pa.string():
+        out = out.cast(pa.string())
+    return out.fill_null("")
+
+
+def _missing(value: object) -> bool:
+    missing = pd.isna(value)
+    return bool(missing) if isinstance(missing, (bool, np.bool_)) else False
+
+
+class Values:
+    """A raw text column as its distinct values, and which of them each row holds.
+
+    Every rule and conversion of a raw value depends on that value alone, so each is worked out
+    once per distinct value and spread back over the rows (:meth:`spread`): a column of a million
+    dates holds a few thousand distinct ones. Missing values count as ``""``.
+    """
+
+    def __init__(self, s: pd.Series) -> None:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        raw = _text_array(uniques)
+        if len(codes) and codes.min() < 0:
+            codes = np.where(codes < 0, len(raw), codes)
+            raw = pa.concat_arrays([raw, pa.array([""], type=pa.string())])
+        self.index = s.index
+        self.codes = codes.astype(np.int32 if len(raw) < 2**31 - 1 else np.int64, copy=False)
+        self.raw_arrow = raw
+        self.stripped_arrow = pc.utf8_trim(raw, characters=WHITESPACE)
+        self.raw = pd.Series(raw.to_numpy(zero_copy_only=False), dtype=object)
+        self.stripped = pd.Series(self.stripped_arrow.to_numpy(zero_copy_only=False), dtype=object)
+
+    @classmethod
+    def blank(cls, index: pd.Index) -> Values:
+        """A column of ``index`` blank cells (a contract column the file does not have)."""
+        return cls._of(pd.Series([""], dtype=object), index)
+
+    @classmethod
+    def _of(cls, uniques: pd.Series, index: pd.Index) -> Values:
+        values = cls(uniques)
+        values.index = index
+        values.codes = np.zeros(len(index), dtype=np.int32)
+        return values
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def spread(self, per_value: pd.Series | np.ndarray) -> pd.Series:
+        """A result worked out per distinct value, as a Series over the rows (dtype kept)."""
+        array = per_value.array if isinstance(per_value, pd.Series) else per_value
+        return pd.Series(array.take(self.codes), index=self.index)
+
+    def rows(self, per_value: pd.Series | np.ndarray) -> np.ndarray:
+        """Positions of the rows whose value is True in a boolean result per distinct value."""
+        flags = np.asarray(per_value, dtype=bool)
+        return np.flatnonzero(flags[self.codes])
+
+    def raw_at(self, positions: np.ndarray) -> list[str]:
+        """The raw values (as found, unstripped) of the rows at ``positions``."""
+        return self.raw.to_numpy()[self.codes[positions]].tolist()
+
+
+def _per_value(s: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``parse`` applied to the stripped distinct values of ``s``, spread over its rows."""
+    values = Values(s)
+    return values.spread(parse(values.stripped))
 
 
 def blank_mask(s: pd.Series) -> pd.Series:
     """True where a raw text value is blank or only whitespace."""
-    return _stripped(s).eq("")
+    return _per_value(s, _blank)
 
 
+def _blank(t: pd.Series) -> pd.Series:
+    return t.eq("").astype(bool)
+
+
+# Digits are ASCII digits: Python's \d would take any script's, which pandas cannot turn into
+# numbers (a date in Arabic-Indic digits stopped validation with a traceback).
 _ISO_DATE = (
-    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
+    r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
 )
-_UK_DATE = r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
+_UK_DATE = (
+    r"^(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?$"
+)
+#: From this many distinct values on, dates are matched by Arrow (RE2) rather than Python's re:
+#: the same patterns, which mean the same in both (ASCII classes, no trailing line break).
+_ARROW_DATES_FROM = 5_000
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -199,11 +308,34 @@ def parse_dates(s: pd.Series) -> pd.Series:
     A time of day after the date (as a datetime export writes it) is dropped. Blank and
     unparseable values, including impossible dates such as ``31/02/2023``, are ``NaT``.
     """
-    t = _stripped(s)
-    parts = t.str.extract(_ISO_DATE).fillna(t.str.extract(_UK_DATE))
+    return _per_value(s, _dates)
+
+
+def _date_parts_python(t: pd.Series) -> pd.DataFrame:
+    return t.str.extract(_ISO_DATE).fillna(t.str.extract(_UK_DATE))
+
+
+def _date_parts_arrow(t: pd.Series) -> pd.DataFrame:
+    """As :func:`_date_parts_python`, by Arrow's RE2, vectorised in C++."""
+    text = pa.array(t.to_numpy(dtype=object), type=pa.string())
+
+    def parts(pattern: str) -> pd.DataFrame:
+        found = pc.extract_regex(text, pattern)  # null where it does not match
+        matched = found.is_valid().to_numpy(zero_copy_only=False)
+        return pd.DataFrame(
+            {k: found.field(k).to_numpy(zero_copy_only=False) for k in ("y", "m", "d")},
+            index=t.index,
+        ).where(pd.Series(matched, index=t.index), axis=0)
+
+    iso = parts(_ISO_DATE)
+    return iso.where(iso["y"].notna(), parts(_UK_DATE))
+
+
+def _dates(t: pd.Series) -> pd.Series:
+    parts = (_date_parts_arrow if len(t) >= _ARROW_DATES_FROM else _date_parts_python)(t)
     nums = parts.apply(pd.to_numeric)
     assembled = pd.DataFrame(
-        {"year": nums["y"], "month": nums["m"], "day": nums["d"]}, index=s.index
+        {"year": nums["y"], "month": nums["m"], "day": nums["d"]}, index=t.index
     )
     return pd.to_datetime(assembled, errors="coerce").astype("datetime64[ns]")
 
@@ -213,10 +345,14 @@ def parse_yesno(s: pd.Series, blank_is_no: bool = True) -> pd.Series:
 
     Blank is No, or ``NA`` with ``blank_is_no=False`` (a column where blank means not recorded).
     """
+    return _per_value(s, lambda t: _yesno(t, blank_is_no))
+
+
+def _yesno(t: pd.Series, blank_is_no: bool = True) -> pd.Series:
     mapping = {v: True for v in YES_VALUES} | {v: False for v in NO_VALUES}
     if not blank_is_no:
         mapping[""] = None
-    return _stripped(s).str.lower().map(mapping).astype("boolean")
+    return t.str.lower().map(mapping).astype("boolean")
 
 
 _MONEY = (
@@ -230,7 +366,11 @@ def parse_money(s: pd.Series) -> pd.Series:
 
     Negative amounts parse as negative so that validation can name them.
     """
-    parts = _stripped(s).str.extract(_MONEY)
+    return _per_value(s, _money)
+
+
+def _money(t: pd.Series) -> pd.Series:
+    parts = t.str.extract(_MONEY)
     amount = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
     negative = parts["sign"].notna() | parts["sign2"].notna()
     return amount.where(~negative, -amount).astype("float64")
@@ -238,7 +378,10 @@ def parse_money(s: pd.Series) -> pd.Series:
 
 def parse_whole(s: pd.Series) -> pd.Series:
     """Parse a whole number of 0 or more (thousands commas allowed); blank or bad is ``NA``."""
-    t = _stripped(s)
+    return _per_value(s, _whole)
+
+
+def _whole(t: pd.Series) -> pd.Series:
     ok = t.str.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+")
     return pd.to_numeric(t.where(ok).str.replace(",", "", regex=False), errors="coerce").astype(
         "Int64"
@@ -250,30 +393,38 @@ def parse_choice(s: pd.Series, choices: Choices) -> pd.Series:
 
     Blank and unknown values are ``NA``.
     """
-    key = _stripped(s).str.lower().str.replace(r"\s+", " ", regex=True)
+    return _per_value(s, lambda t: _choice(t, choices))
+
+
+def _choice(t: pd.Series, choices: Choices) -> pd.Series:
+    key = t.str.lower().str.replace(r"\s+", " ", regex=True)
     return key.map(choices.lookup()).astype(TEXT)
 
 
 def clean_text(s: pd.Series) -> pd.Series:
     """Strip text; blank or whitespace-only is ``NA``; pandas ``string`` dtype."""
-    t = _stripped(s)
+    return _per_value(s, _text)
+
+
+def _text(t: pd.Series) -> pd.Series:
     return t.where(t.ne(""), None).astype(TEXT)
 
 
-def _convert(s: pd.Series, spec: ColumnSpec) -> pd.Series:
+def _convert(t: pd.Series, spec: ColumnSpec) -> pd.Series:
+    """The typed values of column ``spec`` for stripped raw values ``t`` (one per value)."""
     if spec.kind == "date":
-        return parse_dates(s)
+        return _dates(t)
     if spec.kind == "yesno":
         if not spec.blank_is_no:
-            return parse_yesno(s, blank_is_no=False)
-        return parse_yesno(s).fillna(False).astype(bool)
+            return _yesno(t, blank_is_no=False)
+        return _yesno(t).fillna(False).astype(bool)
     if spec.kind == "money":
-        return parse_money(s)
+        return _money(t)
     if spec.kind == "int":
-        return parse_whole(s).fillna(0).astype("int64")
+        return _whole(t).fillna(0).astype("int64")
     if spec.kind == "choice":
-        return parse_choice(s, CHOICES[spec.choices or spec.name])
-    return clean_text(s)
+        return _choice(t, CHOICES[spec.choices or spec.name])
+    return _text(t)
 
 
 def normalise_table(raw: RawTable) -> pd.DataFrame:
@@ -284,12 +435,8 @@ def normalise_table(raw: RawTable) -> pd.DataFrame:
     frame = raw.frame
     out = {}
     for spec in raw.spec.columns:
-        s = (
-            frame[spec.name]
-            if spec.name in frame
-            else pd.Series("", index=frame.index, dtype=object)
-        )
-        out[spec.name] = _convert(s, spec).reset_index(drop=True)
+        values = raw.values(spec.name) if spec.name in frame else Values.blank(frame.index)
+        out[spec.name] = values.spread(_convert(values.stripped, spec)).reset_index(drop=True)
     result = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
     result["source_row"] = pd.Series(frame.index, dtype="int64")
     return result
@@ -457,6 +604,10 @@ class _Cells:
     lengths: pd.Series | None = None
     ends_with_break: bool = True
     problem: Problem | None = None
+    #: The fast CSV path's reading instead of ``frame``: every row, one string column per
+    #: cell position, and the first rows as the csv module read them (for the headings).
+    table: pa.Table | None = None
+    first_rows: list[list[str]] | None = None
 
 
 def _header_position(
@@ -562,6 +713,10 @@ def _read_csv_cells(path: Path, find_header: HeaderFinder) -> _Cells:
     data = path.read_bytes()
     if not data:
         return _Cells(problem=_empty_problem(name))
+    fast = _read_csv_fast(data, name, find_header)
+    if fast is not None:
+        return fast
+    logger.debug("%s: read with the csv module", name)
     text, problem = _decode_csv(data, name)
     if problem is not None or text is None:
         return _Cells(problem=problem)
@@ -587,6 +742,148 @@ def _read_csv_cells(path: Path, find_header: HeaderFinder) -> _Cells:
     # shows; short rows are padded because pandas will not pad ragged rows for us.
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     return _Cells(cells, header, lengths, text.endswith(("\n", "\r")))
+
+
+# --------------------------------------------------------------------------- the fast CSV path
+#
+# A plain, well-formed CSV file (the usual export) is read by Arrow's CSV reader, columnar and
+# in parallel. It is taken only when that reading is the one the csv module would make:
+# the file decodes as UTF-8 or Windows-1252 and is plain text, the first rows read by the csv
+# module (which find the headings) come out the same, every row has as many cells as the first,
+# every double quote opens or closes a quoted value where the csv module would take it so, and
+# no value is longer than the csv module allows. Anything else, and every file with a problem
+# to name, goes the careful way (:func:`_csv_rows`), which says what is wrong.
+
+#: Bytes decoded at the top of a file to look at its first rows.
+_HEAD_BYTES = 1 << 20
+#: Bytes of a file checked at a time (for its encoding and its double quotes).
+_CHUNK = 1 << 24
+_BREAKS = np.zeros(256, dtype=bool)
+_BREAKS[[ord(","), ord("\n"), ord("\r")]] = True
+
+
+def _plain_encoding(data: bytes) -> str | None:
+    """``utf-8`` or ``cp1252`` for CSV text the careful path would decode so and find nothing
+    odd in; None for anything else (UTF-16, binary, another kind of file, undecodable)."""
+    if _looks_utf16(data) or b"\x00" in data or any(data.startswith(m) for m, _ in _MAGIC):
+        return None
+    if data.isascii():
+        return "utf-8"
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        view = memoryview(data)
+        try:
+            for start in range(0, len(data), _CHUNK):
+                decoder.decode(view[start : start + _CHUNK], final=start + _CHUNK >= len(data))
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+def _quotes_well_formed(data: bytes, start: int) -> bool:
+    """Every double quote in ``data[start:]`` opens a quoted value (at the start of a cell),
+    closes one (before a comma, a line break or the end), or is one of a doubled pair inside
+    one: so the csv module, strict, reads the file without error and as Arrow does."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    end = len(buf)
+    seen = 0  # quotes before the chunk: their parity says whether the next opens or closes
+    last_close = -2  # position of the last closing quote of the chunk before
+    for lo in range(start, end, _CHUNK):
+        quotes = np.flatnonzero(buf[lo : lo + _CHUNK] == ord('"')) + lo
+        if not len(quotes):
+            continue
+        first_opens = seen % 2 == 0
+        opens = quotes[0 if first_opens else 1 :: 2]
+        closes = quotes[1 if first_opens else 0 :: 2]
+        if len(opens):
+            before = opens - 1
+            ok = (opens == start) | ((before >= start) & _BREAKS[buf[np.maximum(before, 0)]])
+            # A quote right after a closing one is the second of a doubled pair ("").
+            previous_close = np.concatenate(([last_close], closes))
+            previous_close = previous_close[: len(opens)] if first_opens else closes[: len(opens)]
+            ok |= opens == previous_close + 1
+            if not ok.all():
+                return False
+        if len(closes):
+            after = closes + 1
+            ok = (after == end) | ((after < end) & _BREAKS[buf[np.minimum(after, end - 1)]])
+            ok |= (after < end) & (buf[np.minimum(after, end - 1)] == ord('"'))
+            if not ok.all():
+                return False
+            last_close = int(closes[-1])
+        seen += len(quotes)
+    return seen % 2 == 0
+
+
+def _first_rows(head: str, whole: bool) -> list[list[str]] | None:
+    """The first rows as the careful path reads them (at most HEADER_SEARCH_ROWS), from the top
+    of the text; None if they cannot be told apart from the rest without reading further."""
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(head, newline=""), strict=True):
+            rows.append(row)
+            if len(rows) > HEADER_SEARCH_ROWS:
+                return rows[:HEADER_SEARCH_ROWS]
+    except csv.Error:
+        return None
+    return rows if whole else None
+
+
+def _read_csv_fast(data: bytes, name: str, find_header: HeaderFinder) -> _Cells | None:
+    """A plain CSV file's cells read by Arrow, or None to read it the careful way."""
+    encoding = _plain_encoding(data)
+    if encoding is None:
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if encoding == "utf-8" else encoding)()
+    whole = len(data) <= _HEAD_BYTES
+    head = decoder.decode(data[:_HEAD_BYTES], final=whole)
+    body = head.lstrip()
+    if not body or body[:1] == "<":
+        return None  # blank at the top, or HTML/XML: the careful path says so
+    rows = _first_rows(head, whole)
+    if not rows:
+        return None
+    header = find_header(rows)
+    width = len(rows[0])
+    if (
+        header is None
+        or not 2 <= width <= MAX_COLUMNS
+        or any(len(r) not in (0, width) for r in rows)
+    ):
+        return None
+    bom = 3 if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
+    if b'"' in data and not _quotes_well_formed(data, bom):
+        return None
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)),
+            read_options=pacsv.ReadOptions(
+                column_names=names, encoding="utf8" if encoding == "utf-8" else encoding
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        logger.debug("%s: Arrow could not read it (%s)", name, exc)
+        return None
+    limit = csv.field_size_limit()
+    if table.num_rows < len(rows) or any(
+        (pc.max(pc.binary_length(column)).as_py() or 0) > limit for column in table.columns
+    ):
+        return None
+    top = table.slice(0, len(rows)).to_pylist()
+    if [list(r.values()) for r in top] != [r or [""] * width for r in rows]:
+        return None
+    if encoding == "cp1252":
+        logger.info("%s is not UTF-8; read it as Windows-1252", name)
+    return _Cells(header=header, table=table, first_rows=rows)
 
 
 def _cell_text(value: object) -> str:
@@ -678,9 +975,7 @@ def _read_xlsx_cells(path: Path, find_header: HeaderFinder) -> _Cells:
     if not data.startswith(_ZIP):
         return _Cells(problem=_not_a_workbook(data, name))
     try:
-        sheet = pd.read_excel(
-            io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl"
-        )
+        sheet = _first_sheet(data, name)
     except Exception as exc:  # whatever a damaged workbook raises is a problem with the file
         logger.debug("%s could not be read", name, exc_info=True)
         return _Cells(problem=_unreadable_workbook(name, exc))
@@ -696,10 +991,40 @@ def _read_xlsx_cells(path: Path, find_header: HeaderFinder) -> _Cells:
                 issue="the first sheet is empty (only the first sheet is read)",
             )
         )
-    # Cell-by-cell conversion is unavoidable here: an object column mixes dates, numbers and text.
-    cells = sheet.map(_cell_text)
-    cells.columns = range(cells.shape[1])
+    cells = pd.DataFrame(
+        {i: _column_text(sheet.iloc[:, i]) for i in range(sheet.shape[1])}, index=sheet.index
+    )
     return _Cells(cells, find_header(cells.iloc[:HEADER_SEARCH_ROWS].values.tolist()))
+
+
+def _first_sheet(data: bytes, name: str) -> pd.DataFrame:
+    """The cells of a workbook's first sheet, as pandas reads them (``dtype=object``).
+
+    Read with calamine (python-calamine, compiled: ten times openpyxl's speed) when it can; a
+    workbook it cannot read is read with openpyxl, whose error says what is wrong with it.
+    """
+    try:
+        return pd.read_excel(
+            io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="calamine"
+        )
+    except Exception as exc:  # pandas before 2.2, no python-calamine, or a damaged workbook
+        logger.debug("%s: calamine could not read it (%s); trying openpyxl", name, exc)
+    return pd.read_excel(
+        io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl"
+    )
+
+
+def _column_text(column: pd.Series) -> pd.Series:
+    """A sheet column's cells as :func:`_cell_text` gives them, without a call per cell for a
+    column of text or of dates."""
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in ("string", "empty"):
+        return column.where(column.notna(), "").astype(object)
+    if kind in ("datetime", "date"):
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        texts = np.array([_cell_text(v) for v in uniques] + [""], dtype=object)
+        return pd.Series(texts[codes], index=column.index, dtype=object)  # -1 (blank): ""
+    return column.map(_cell_text).astype(object)
 
 
 def _empty_problem(name: str) -> Problem:
@@ -815,14 +1140,16 @@ def _read_table(path: Path, spec: TableSpec, column_map: Mapping[str, str]) -> R
                 issue=f"the file could not be opened ({exc})",
             )
         )
-    if got.problem is not None or got.frame is None:
+    if got.problem is not None or (got.frame is None and got.table is None):
         return RawTable(
             spec, path, empty, readable=False, problems=[got.problem] if got.problem else []
         )
 
-    cells = got.frame
     header = got.header or 0
-    headings = [str(h) for h in cells.iloc[header].tolist()]
+    if got.table is not None and got.first_rows is not None:
+        headings = list(got.first_rows[header])
+    else:
+        headings = [str(h) for h in got.frame.iloc[header].tolist()]
     found, problems = _match_headings(headings, spec, column_map, name, header + 1)
     missing = [c for c in spec.required_columns if c not in found]
     if missing and is_csv and header == 0:
@@ -845,18 +1172,65 @@ def _read_table(path: Path, spec: TableSpec, column_map: Mapping[str, str]) -> R
         if cut_off is not None:
             return RawTable(spec, path, empty, readable=False, problems=[cut_off])
 
-    body = cells.iloc[header + 1 :]
-    # A row with no value in any cell is padding (trailing blank rows in a sheet), not a record.
-    keep = body.astype(str).apply(lambda col: col.str.strip().ne("")).any(axis=1)
-    frame = body.loc[keep, list(found.values())].copy()
-    frame.columns = list(found)
-    frame.index = pd.Index(body.index[keep] + 1, dtype="int64", name="source_row")
-    frame = frame.astype(str)
-
-    if got.lengths is not None:
-        problems += _ragged_problems(cells, got.lengths, header, name)
+    if got.table is not None:
+        frame = _table_records(got.table, header, found)
+    else:
+        cells = got.frame
+        body = cells.iloc[header + 1 :]
+        # A row with no value in any cell is padding (trailing blank rows in a sheet), not a
+        # record.
+        keep = _filled(body).any(axis=1)
+        frame = body.loc[keep, list(found.values())].copy()
+        frame.columns = list(found)
+        frame.index = pd.Index(body.index[keep] + 1, dtype="int64", name="source_row")
+        frame = frame.astype(str)
+        if got.lengths is not None:
+            problems += _ragged_problems(cells, got.lengths, header, name)
     logger.info("Read %s: %d rows, columns %s", path, len(frame), ", ".join(found) or "none")
     return RawTable(spec, path, frame, readable=True, problems=problems)
+
+
+def _filled(cells: pd.DataFrame) -> pd.DataFrame:
+    """True for each cell holding more than whitespace (as Python's ``str.strip`` sees it)."""
+    return pd.DataFrame(
+        {
+            column: pc.not_equal(
+                pc.utf8_trim(_text_array(cells[column]), characters=WHITESPACE), ""
+            ).to_numpy(zero_copy_only=False)
+            for column in cells.columns
+        },
+        index=cells.index,
+        dtype=bool,
+    )
+
+
+def _table_records(table: pa.Table, header: int, found: Mapping[str, int]) -> pd.DataFrame:
+    """The records under the headings of a table read by Arrow, as :func:`_read_table` makes
+    them from cells: contract columns only, blank rows left out, indexed by spreadsheet row."""
+    body = table.slice(header + 1)
+    keep = None
+    for column in body.columns:
+        filled = pc.not_equal(pc.utf8_trim(column, characters=WHITESPACE), "")
+        keep = filled if keep is None else pc.or_(keep, filled)
+    kept = (
+        np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)
+        if keep is not None
+        else np.zeros(body.num_rows, dtype=bool)
+    )
+    positions = np.flatnonzero(kept)
+    picked = body.select([body.column_names[i] for i in found.values()])
+    if len(positions) < body.num_rows:
+        picked = picked.take(pa.array(positions))
+    index = pd.Index(positions + header + 2, dtype="int64", name="source_row")
+    return pd.DataFrame(
+        {
+            column: pd.Series(
+                pd.arrays.ArrowExtensionArray(picked.column(i)), index=index, copy=False
+            )
+            for i, column in enumerate(found)
+        },
+        index=index,
+    )
 
 
 def _cut_off_problem(
@@ -890,7 +1264,7 @@ def _ragged_problems(
     beyond = cells.iloc[header + 1 :, width:]
     if beyond.empty:
         return []
-    bad = beyond.astype(str).apply(lambda col: col.str.strip().ne("")).any(axis=1)
+    bad = _filled(beyond).any(axis=1)
     return [
         Problem(
             name,

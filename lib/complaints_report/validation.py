@@ -1,12 +1,14 @@
-"""Check a data set against the data contract (pandera for values), one Problem per fault."""
+"""Check a data set against the data contract, one Problem per fault, vectorised."""
 
 from __future__ import annotations
 
 import logging
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -15,12 +17,13 @@ from complaints_report.reading import (
     ColumnMap,
     Problem,
     RawTable,
-    blank_mask,
-    parse_choice,
-    parse_dates,
-    parse_money,
-    parse_whole,
-    parse_yesno,
+    Values,
+    _blank,
+    _choice,
+    _dates,
+    _money,
+    _whole,
+    _yesno,
     read_raw_tables,
 )
 
@@ -51,26 +54,45 @@ def _date_expected(value: str) -> str:
     return _DATE_EXPECTED
 
 
-def _checks(spec: ColumnSpec) -> list[pa.Check]:
-    """The pandera checks on one raw text column; each passes blanks except ``required``."""
-    checks = []
+Rule = tuple[str, Callable[[pd.Series], pd.Series]]
+
+
+def _rules(spec: ColumnSpec) -> list[Rule]:
+    """The checks on one raw text column, by name: each takes stripped raw values and says which
+    pass; each passes blanks except ``required``.
+
+    A rule looks at each value alone (never at its neighbours), so it is run once per distinct
+    value of a column and its verdict spread over the rows (:class:`Values`).
+    """
+    rules: list[Rule] = []
     if spec.required:
-        checks.append(pa.Check(lambda s: ~blank_mask(s), name="required"))
+        rules.append(("required", lambda t: ~_blank(t)))
     if spec.kind == "date":
-        checks.append(pa.Check(lambda s: blank_mask(s) | parse_dates(s).notna(), name="date"))
+        rules.append(("date", lambda t: _blank(t) | _dates(t).notna()))
     elif spec.kind == "yesno":
-        checks.append(pa.Check(lambda s: blank_mask(s) | parse_yesno(s).notna(), name="yesno"))
+        rules.append(("yesno", lambda t: _blank(t) | _yesno(t).notna()))
     elif spec.kind == "money":
-        checks.append(pa.Check(lambda s: blank_mask(s) | parse_money(s).notna(), name="money"))
-        checks.append(pa.Check(lambda s: ~(parse_money(s) < 0), name="money_negative"))
+        rules.append(("money", lambda t: _blank(t) | _money(t).notna()))
+        rules.append(("money_negative", lambda t: ~(_money(t) < 0)))
     elif spec.kind == "int":
-        checks.append(pa.Check(lambda s: blank_mask(s) | parse_whole(s).notna(), name="whole"))
+        rules.append(("whole", lambda t: _blank(t) | _whole(t).notna()))
     elif spec.kind == "choice":
         choices = CHOICES[spec.choices or spec.name]
-        checks.append(
-            pa.Check(lambda s: blank_mask(s) | parse_choice(s, choices).notna(), name="choice")
-        )
-    return checks
+        rules.append(("choice", lambda t: _blank(t) | _choice(t, choices).notna()))
+    return rules
+
+
+def _checks(spec: ColumnSpec) -> list[pa.Check]:
+    """The rules of one raw text column as pandera checks (on whole columns of raw text)."""
+
+    def check(rule: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+        def run(s: pd.Series) -> pd.Series:
+            values = Values(s)
+            return values.spread(rule(values.stripped).astype(bool))
+
+        return run
+
+    return [pa.Check(check(rule), name=name) for name, rule in _rules(spec)]
 
 
 def _expected(spec: ColumnSpec, check: str) -> Callable[[str], str]:
@@ -106,112 +128,149 @@ def schema_for(spec: TableSpec, present: Iterable[str]) -> pa.DataFrameSchema:
     )
 
 
-# Each problem is paired with a key naming its check, so capping can count like with like.
-Keyed = tuple[tuple[str, str | None, str], Problem]
+Key = tuple[str, "str | None", str]
 
 
-def _value_problems(raw: RawTable) -> list[Keyed]:
+@dataclass
+class _Found:
+    """The problems of one kind (file, column, check): the first few by row, and how many."""
+
+    key: Key
+    problems: list[Problem]
+    total: int
+
+
+def _found(key: Key, rows: np.ndarray, problem: Callable[[np.ndarray], list[Problem]]) -> _Found:
+    """The problems at ``rows`` (positions in the frame, ascending): only those listed are made."""
+    return _Found(key, problem(rows[: MAX_PER_CHECK + 1]), len(rows))
+
+
+def _value_problems(raw: RawTable) -> list[_Found]:
+    """The values that break their column's rules, in pandera's order (column, check, row)."""
     frame = raw.frame
-    schema = schema_for(raw.spec, frame.columns)
-    try:
-        schema.validate(frame, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as exc:
-        all_cases = exc.failure_cases
-    cases = all_cases[all_cases["index"].notna() & all_cases["column"].isin(frame.columns)]
-    if len(cases) < len(all_cases):
-        # Anything else pandera reports (a check that raised, say) must not vanish silently.
-        logger.warning("Unexpected pandera failures for %s:\n%s", raw.file, all_cases)
-    cases = cases.sort_values(["column", "check", "index"], kind="stable")
-    problems: list[Keyed] = []
-    for (column, check), group in cases.groupby(["column", "check"], sort=False):
+    index = frame.index.to_numpy()
+    found: list[_Found] = []
+    for column in sorted(frame.columns):
         spec = raw.spec.column(column)
-        expected = _expected(spec, check)
-        for row, value in zip(group["index"], group["failure_case"], strict=True):
-            value = "" if pd.isna(value) else str(value)
-            problems.append(
-                (
-                    (raw.file, column, check),
-                    Problem(raw.file, int(row), column, value, expected(value)),
-                )
+        values = raw.values(column)
+        for check, rule in sorted(_rules(spec), key=lambda r: r[0]):
+            failing = values.rows(~rule(values.stripped).astype(bool))
+            if not len(failing):
+                continue
+            expected = _expected(spec, check)
+
+            def problems(rows, column=column, values=values, expected=expected):
+                return [
+                    Problem(raw.file, int(row), column, value, expected(value))
+                    for row, value in zip(index[rows], values.raw_at(rows), strict=True)
+                ]
+
+            found.append(_found((raw.file, column, check), failing, problems))
+    return found
+
+
+def _before_received(raw: RawTable, column: str) -> list[_Found]:
+    """Rows whose date in ``column`` (a response, a panel) is before their received_date."""
+    index = raw.frame.index.to_numpy()
+    got, later = raw.values("received_date"), raw.values(column)
+    received = got.spread(_dates(got.stripped)).to_numpy()
+    dated = later.spread(_dates(later.stripped)).to_numpy()
+    early = np.flatnonzero(dated < received)  # NaT compares False
+
+    def problems(rows):
+        return [
+            Problem(
+                raw.file,
+                int(row),
+                column,
+                value,
+                f"a date on or after received_date ({received_as.strip()})",
             )
-    return problems
+            for row, value, received_as in zip(
+                index[rows], later.raw_at(rows), got.raw_at(rows), strict=True
+            )
+        ]
+
+    return [_found((raw.file, column, "before_received"), early, problems)] if len(early) else []
 
 
-def _cross_problems(raw: RawTable) -> list[Keyed]:
-    """Checks across columns and rows of complaints: response dates and duplicate stages."""
+def _cross_problems(raw: RawTable) -> list[_Found]:
+    """Checks across columns and rows of complaints: response and panel dates, panels only
+    at Stage 3, and duplicate stages."""
     frame = raw.frame
-    problems: list[Keyed] = []
+    found: list[_Found] = []
     if raw.spec.name != "complaints":
-        return problems
-    # A response, and a Stage 3 review panel, cannot come before the record was received.
-    later = [c for c in ("responded_date", "panel_date") if c in frame.columns]
-    if "received_date" in frame.columns and later:
-        received = parse_dates(frame["received_date"])
-        for column in later:
-            early = frame.loc[parse_dates(frame[column]) < received]
-            for row, got, value in zip(
-                early.index, early["received_date"], early[column], strict=True
-            ):
-                problems.append(
-                    (
-                        (raw.file, column, "before_received"),
-                        Problem(
-                            raw.file,
-                            int(row),
-                            column,
-                            value,
-                            f"a date on or after received_date ({got.strip()})",
-                        ),
-                    )
-                )
+        return found
+    index = frame.index.to_numpy()
+    for later in ("responded_date", "panel_date"):
+        if {"received_date", later} <= set(frame.columns):
+            found += _before_received(raw, later)
     if {"stage", "panel_date"} <= set(frame.columns):
-        stage = parse_choice(frame["stage"], CHOICES["stage"])
-        wrong = frame.loc[~blank_mask(frame["panel_date"]) & stage.notna() & stage.ne("Stage 3")]
-        for row, met, at in zip(wrong.index, wrong["panel_date"], stage[wrong.index], strict=True):
-            problems.append(
-                (
-                    (raw.file, "panel_date", "panel_stage"),
-                    Problem(
-                        raw.file,
-                        int(row),
-                        "panel_date",
-                        met,
-                        "a blank: only a Stage 3 record has a review panel",
-                        issue=f"this row is {at}",
-                    ),
+        stages, panels = raw.values("stage"), raw.values("panel_date")
+        stage_names = _choice(stages.stripped, CHOICES["stage"])
+        not_stage_3 = (stage_names.notna() & stage_names.ne("Stage 3")).to_numpy(dtype=bool)
+        met = ~_blank(panels.stripped).to_numpy()
+        wrong = np.flatnonzero(met[panels.codes] & not_stage_3[stages.codes])
+
+        def panel_stage(rows):
+            return [
+                Problem(
+                    raw.file,
+                    int(row),
+                    "panel_date",
+                    value,
+                    "a blank: only a Stage 3 record has a review panel",
+                    issue=f"this row is {at}",
                 )
-            )
+                for row, value, at in zip(
+                    index[rows],
+                    panels.raw_at(rows),
+                    stage_names.to_numpy()[stages.codes[rows]],
+                    strict=True,
+                )
+            ]
+
+        if len(wrong):
+            found.append(_found((raw.file, "panel_date", "panel_stage"), wrong, panel_stage))
     if {"case_ref", "stage"} <= set(frame.columns):
-        keys = pd.DataFrame(
-            {
-                "case_ref": frame["case_ref"].str.strip(),
-                "stage": parse_choice(frame["stage"], CHOICES["stage"]),
-                "row": frame.index,
-            },
-            index=frame.index,
-        )
-        keys = keys[keys["case_ref"].ne("") & keys["stage"].notna()]
-        first = keys.groupby(["case_ref", "stage"])["row"].transform("min")
-        repeats = keys[keys["row"].ne(first)]
-        for row, stage, first_row in zip(
-            repeats.index, repeats["stage"], first[repeats.index], strict=True
-        ):
-            problems.append(
-                (
-                    (raw.file, "case_ref", "duplicate"),
-                    Problem(
-                        raw.file,
-                        int(row),
-                        "case_ref",
-                        frame.at[row, "case_ref"],
-                        "one row per case_ref and stage (an escalation is a new row "
-                        "at the next stage)",
-                        issue=f"row {first_row} has the same case_ref at {stage}",
-                    ),
+        refs, stages = raw.values("case_ref"), raw.values("stage")
+        # Codes of the stripped case_ref and of the canonical stage, per row.
+        ref_codes, _ = pd.factorize(refs.stripped)
+        ref_blank = _blank(refs.stripped).to_numpy()
+        stage_names = _choice(stages.stripped, CHOICES["stage"])
+        stage_codes, stage_uniques = pd.factorize(stage_names)  # NA: -1
+        ref_code = ref_codes[refs.codes]
+        stage_code = stage_codes[stages.codes]
+        keyed = np.flatnonzero(~ref_blank[refs.codes] & (stage_code >= 0))
+        key = ref_code[keyed].astype(np.int64) * (len(stage_uniques) + 1) + stage_code[keyed]
+        _, first_of_key, which = np.unique(key, return_index=True, return_inverse=True)
+        first = keyed[first_of_key[which.ravel()]]
+        repeat = first != keyed
+        repeats, firsts = keyed[repeat], first[repeat]
+
+        def duplicates(rows):
+            positions = np.searchsorted(repeats, rows)
+            return [
+                Problem(
+                    raw.file,
+                    int(row),
+                    "case_ref",
+                    value,
+                    "one row per case_ref and stage (an escalation is a new row at the next stage)",
+                    issue=f"row {int(index[first_row])} has the same case_ref at {stage}",
                 )
-            )
-    return problems
+                for row, value, stage, first_row in zip(
+                    index[rows],
+                    refs.raw_at(rows),
+                    stage_names.to_numpy()[stages.codes[rows]],
+                    firsts[positions],
+                    strict=True,
+                )
+            ]
+
+        if len(repeats):
+            found.append(_found((raw.file, "case_ref", "duplicate"), repeats, duplicates))
+    return found
 
 
 # Expected texts that name the value (a date hint, the received date) say it in general
@@ -222,18 +281,22 @@ _GENERAL_EXPECTED = {
 }
 
 
-def _cap(keyed: list[Keyed], spec: TableSpec) -> list[Problem]:
+def _cap(groups: list[_Found], spec: TableSpec) -> list[Problem]:
     """Keep the first :data:`MAX_PER_CHECK` problems of each kind, and say how many more."""
-    groups: dict[tuple[str, str | None, str], list[Problem]] = {}
-    for key, problem in keyed:
-        groups.setdefault(key, []).append(problem)
+    merged: dict[Key, _Found] = {}
+    for group in groups:
+        if group.key in merged:
+            merged[group.key].problems += group.problems
+            merged[group.key].total += group.total
+        else:
+            merged[group.key] = _Found(group.key, list(group.problems), group.total)
     kept: list[Problem] = []
     summaries: list[Problem] = []
-    for (_file, _column, check), group in groups.items():
-        group.sort(key=lambda p: p.row or 0)
-        kept += group[:MAX_PER_CHECK]
-        if len(group) > MAX_PER_CHECK:
-            more, first = len(group) - MAX_PER_CHECK, group[MAX_PER_CHECK]
+    for (_file, _column, check), group in ((k, g) for k, g in merged.items()):
+        listed = sorted(group.problems, key=lambda p: p.row or 0)
+        kept += listed[:MAX_PER_CHECK]
+        if group.total > MAX_PER_CHECK:
+            more, first = group.total - MAX_PER_CHECK, listed[MAX_PER_CHECK]
             summaries.append(
                 Problem(
                     first.file,
@@ -263,11 +326,11 @@ def check_tables(tables: dict[str, RawTable], problems: Iterable[Problem] = ()) 
     """
     result = list(problems)
     for raw in tables.values():
-        keyed: list[Keyed] = [((raw.file, p.column, "file"), p) for p in raw.problems]
+        found = [_Found((raw.file, p.column, "file"), [p], 1) for p in raw.problems]
         if raw.readable and len(raw.frame):
-            keyed += _value_problems(raw)
-            keyed += _cross_problems(raw)
-        result += _cap(keyed, raw.spec)
+            found += _value_problems(raw)
+            found += _cross_problems(raw)
+        result += _cap(found, raw.spec)
     if result:
         logger.warning("%d problem(s) found in the data set", len(result))
     return result
