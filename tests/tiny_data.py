@@ -64,3 +64,66 @@ def shown_rows(table) -> dict[str, list[str]]:
     """A report table as a reader sees it: row label -> the other cells, formatted."""
     shown = table.display_frame()
     return {row[0]: list(row[1:]) for row in shown.itertuples(index=False, name=None)}
+
+
+def demo_records() -> int:
+    """How many complaint records the demo export holds."""
+    with (DEMO / "complaints.csv").open(encoding="utf-8", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
+
+
+def scaled_demo(folder: Path, records: int, fmt: str = "csv") -> Path:
+    """The demo export in ``folder`` with ``records`` complaint records.
+
+    The demo's complaint records are repeated in order, copy ``k`` (from 1) with ``-k`` after
+    each case reference, so every copy is a set of cases of its own and a whole number of copies
+    multiplies every complaint count by that number. The other tables are the demo's own.
+    ``fmt`` is ``"csv"`` or ``"xlsx"`` (complaints only; real date cells for the dates).
+    """
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for src in DEMO.glob("*.csv"):
+        if src.stem != "complaints":
+            shutil.copy(src, folder / src.name)
+    with (DEMO / "complaints.csv").open(encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    ref = header.index("Case Ref")
+
+    def replicated():
+        for i in range(records):
+            copy, row = divmod(i, len(rows))
+            row = list(rows[row])
+            if copy:
+                row[ref] = f"{row[ref]}-{copy}"
+            yield row
+
+    if fmt == "csv":
+        with (folder / "complaints.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(replicated())
+    elif fmt == "xlsx":
+        _write_xlsx(folder / "complaints.xlsx", header, replicated())
+    else:
+        raise ValueError(f"fmt is csv or xlsx, not {fmt!r}")
+    return folder
+
+
+def _write_xlsx(path: Path, header: list[str], rows) -> None:
+    """A one-sheet workbook of ``rows`` under ``header``: UK date text as date cells."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    dates = [i for i, h in enumerate(header) if h.lower().endswith("date")]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("complaints")
+    sheet.append(header)
+    for row in rows:
+        cells: list[object] = list(row)
+        for i in dates:
+            if row[i]:
+                cells[i] = datetime.strptime(row[i], "%d/%m/%Y")
+        sheet.append(cells)
+    book.save(path)
