@@ -29,7 +29,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 LINT_PATHS = $(wildcard lib tests scripts notebooks benchmarks)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv publish-deps system-deps bench install-test install-dev report figures new-year validate demo-data test lint clean
+.PHONY: help venv publish-deps system-deps bench bench-reading install-test install-dev report figures new-year validate demo-data test lint clean
 
 help: ## Show the targets and what they do
 	@echo "Usage: make TARGET [FY=$(FY)] [PYTHON=$(PYTHON)] [VENV=$(VENV)]"
@@ -106,6 +106,9 @@ test: system-deps install-test ## Run the whole test suite (PYTEST_ARGS="..." to
 
 bench: venv publish-deps ## Benchmark the run (medians of 5) and write benchmarks/results.json
 	$(VPY) benchmarks/run.py
+
+bench-reading: venv ## Benchmark reading from files alone (CSV 10k/100k/1M, XLSX 100k records) into benchmarks/results.json
+	$(VPY) benchmarks/run.py --only reading
 
 lint: install-dev ## ruff check over lib, tests, scripts and notebooks
 	$(BIN)/ruff check $(LINT_PATHS)
