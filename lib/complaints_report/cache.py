@@ -68,9 +68,17 @@ def library_hash() -> str:
     return files_hash(files)
 
 
+def _settings(params: Params) -> dict[str, Any]:
+    """The params as data, with the data folder as the absolute path it resolves to: the run
+    hands its notebooks that path, and ``data/demo`` and ``/…/data/demo`` are one data set."""
+    dump = params.model_dump(mode="json")
+    dump["data"] = str(params.data_dir)
+    return dump
+
+
 def params_for(params: Params, section: Section | None) -> str:
     """The params a section depends on: everything but the other sections' commentary."""
-    dump = params.model_dump(mode="json")
+    dump = _settings(params)
     commentary = dump.pop("commentary", {}) or {}
     if section is not None:
         dump["commentary"] = commentary.get(section.slug)
@@ -93,7 +101,7 @@ class Inputs:
 
 def year_key(params: Params, inputs: Inputs) -> str:
     """Key of everything the year's figures and prepared data depend on (not the report's words)."""
-    dump = params.model_dump(mode="json")
+    dump = _settings(params)
     for words in ("commentary", "report"):
         dump.pop(words, None)
     settings = json.dumps(dump, sort_keys=True, default=str)

@@ -124,3 +124,30 @@ def test_hashes_follow_content_not_names_or_times(tmp_path):
     (a / "complaints.csv").write_text("x")
     (a / "advocacy.csv").write_text("new table")
     assert cache.data_hash(a) != first
+
+
+def test_a_run_s_notebooks_load_the_prepared_year_it_saved(tmp_path, monkeypatch):
+    # The run keys the year from params ("data: data/demo"); it hands each notebook the data
+    # folder as an absolute path. Both name one data set, so the notebook must take the
+    # prepared year, not read and prepare the whole export again (seconds per section).
+    from complaints_report import report
+    from complaints_report.params import load_params
+
+    run_params = load_params("2023-24")
+    assert not paths.Path(run_params.data).is_absolute()
+    key = cache.year_key(run_params, cache.Inputs.of(run_params))
+    cache.save_context(tmp_path, key, {"prep": "p", "figures": "f", "views": "v"})
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the notebook read the data set again")
+
+    monkeypatch.setattr(report, "load_dataset", no_reading)
+    ctx = report.load_context("2023-24", str(run_params.data_dir.resolve()), str(tmp_path))
+    assert (ctx.prep, ctx.figures, ctx.views) == ("p", "f", "v")
+
+
+def test_another_data_folder_is_another_year_key(tmp_path):
+    p = params(data=str(tmp_path / "a"))
+    inputs = cache.Inputs("data-1", "lib-1")
+    assert cache.year_key(p, inputs) != cache.year_key(params(data=str(tmp_path / "b")), inputs)
+    assert cache.year_key(p, inputs) == cache.year_key(params(data=str(tmp_path / "a")), inputs)
