@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -9,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, kernels, paths
 from .figures import compute_figures, prepare
 from .files import write_json_atomic
 from .params import Params, load_params
@@ -21,6 +22,8 @@ from .validation import Problem
 log = logging.getLogger(__name__)
 
 KERNEL = "python3"
+#: Set to 0 to start every section's kernel the plain way (see ``kernels.py``).
+WARM_ENV = "COMPLAINTS_REPORT_WARM"
 TO_FILL_IN = "TO FILL IN"
 
 
@@ -78,9 +81,17 @@ class RunResult:
 
 
 def _execute(
-    section: Section, notebook_in: str, notebook_out: str, parameters: dict
+    section: Section,
+    notebook_in: str,
+    notebook_out: str,
+    parameters: dict,
+    zygote: tuple[str, list[str]] | None = None,
 ) -> tuple[str, str | None, int | None]:
-    """Run one notebook (in a worker process). Returns (slug, error or None, failing cell)."""
+    """Run one notebook (in a worker process). Returns (slug, error or None, failing cell).
+
+    ``zygote`` is ``(address, interpreter command)`` of the warm process to take the kernel from (see
+    ``kernels.py``); without it Papermill starts a plain kernel.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -92,15 +103,18 @@ def _execute(
     with open(log_path, "w", encoding="utf-8") as log_file:
         os.dup2(log_file.fileno(), 2)
         try:
+            options = kernels.papermill_options(*(zygote or (None, None)), str(log_path))
             return _execute_quietly(
-                pm, PapermillExecutionError, section, notebook_in, notebook_out, parameters
+                pm, PapermillExecutionError, section, notebook_in, notebook_out, parameters, options
             )
         finally:
             os.dup2(saved, 2)
             os.close(saved)
 
 
-def _execute_quietly(pm, PapermillExecutionError, section, notebook_in, notebook_out, parameters):
+def _execute_quietly(
+    pm, PapermillExecutionError, section, notebook_in, notebook_out, parameters, options
+):
     try:
         pm.execute_notebook(
             notebook_in,
@@ -110,12 +124,33 @@ def _execute_quietly(pm, PapermillExecutionError, section, notebook_in, notebook
             progress_bar=False,
             log_output=False,
             cwd=str(Path(notebook_in).parent),
+            **options,
         )
     except PapermillExecutionError as exc:
         return section.slug, f"{exc.ename}: {exc.evalue}", exc.exec_count
     except Exception as exc:  # kernel died, notebook unreadable: still one clear line
-        return section.slug, f"{type(exc).__name__}: {exc}", None
+        return section.slug, f"{type(exc).__name__}: {exc}", _running_cell(notebook_out)
     return section.slug, None, None
+
+
+def _running_cell(notebook: str) -> int | None:
+    """The execution count the cell that was running would have had, from what Papermill wrote
+    of the notebook (a kernel that dies mid-cell leaves no error output to name it)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:
+        return None
+    count = None
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.get("metadata", {}).get("papermill", {})
+        if meta.get("start_time") is None:
+            break
+        count = cell.get("execution_count") or ((count or 0) + 1)
+    return count
 
 
 def provenance(params, files: dict[str, Path]) -> dict:
@@ -361,50 +396,54 @@ def _run_staged(
     if manifest.get("year") != ykey:
         manifest = {}  # other data, settings or library: every section is redone
     result = RunResult(params.financial_year, year_dir)
-
-    if (
+    reuse = bool(
         manifest
         and cache.context_path(year_dir).is_file()  # its key is checked where it is loaded
         and (year_dir / "figures.json").is_file()
-    ):
-        log.info("data set, settings and library unchanged since the last run: figures reused")
-    else:
-        ds = load_dataset(params.data_dir, params.columns)
-        check_coverage(ds, params)
-        prep = prepare(ds, params)
-        log_notes(quality_notes(prep, params.fy), params.financial_year)
-        figures = compute_figures(prep, params.fy)
-        nb_dir.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(year_dir / "figures.json", figures)
-        write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
-        from .views import report_views
-
-        # Every notebook of this run loads this instead of reading and preparing the data again.
-        cache.save_context(
-            year_dir,
-            ykey,
-            {"prep": prep, "figures": figures, "views": report_views(prep, params.fy)},
-        )
-        manifest = {}
-
+    )
     chosen = select_sections(only)
-    to_run = chosen if (only or force) else cache.stale_sections(chosen, keys, manifest, nb_dir)
-    manifest["year"] = ykey
-    manifest.pop("site", None)
-    try:
-        if to_run:
-            _execute_sections(params, to_run, year_dir, workers, progress, result)
+    if reuse and not (only or force):
+        to_run = cache.stale_sections(chosen, keys, manifest, nb_dir)
+    else:
+        to_run = chosen
+    # The warm process the kernels are forked from imports while the data is read.
+    with _warm_kernels(to_run) as zygote:
+        if reuse:
+            log.info("data set, settings and library unchanged since the last run: figures reused")
         else:
-            log.info("every section is up to date; republishing")
-    finally:
-        # The staging folder of a failed run keeps what succeeded, for inspection.
-        for path in result.executed:
-            s = next(x for x in SECTIONS if x.notebook == path.name)
-            cache.record(manifest, s, keys[s.slug], nb_dir)
-        for s in to_run:
-            if nb_dir / s.notebook not in result.executed:
-                manifest.get("sections", {}).pop(s.slug, None)
-        cache.write_manifest(year_dir, manifest)
+            ds = load_dataset(params.data_dir, params.columns)
+            check_coverage(ds, params)
+            prep = prepare(ds, params)
+            log_notes(quality_notes(prep, params.fy), params.financial_year)
+            figures = compute_figures(prep, params.fy)
+            nb_dir.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(year_dir / "figures.json", figures)
+            write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+            from .views import report_views
+
+            # Every notebook of this run loads this instead of reading and preparing the data again.
+            cache.save_context(
+                year_dir,
+                ykey,
+                {"prep": prep, "figures": figures, "views": report_views(prep, params.fy)},
+            )
+            manifest = {}
+        manifest["year"] = ykey
+        manifest.pop("site", None)
+        try:
+            if to_run:
+                _execute_sections(params, to_run, year_dir, workers, progress, result, zygote)
+            else:
+                log.info("every section is up to date; republishing")
+        finally:
+            # The staging folder of a failed run keeps what succeeded, for inspection.
+            for path in result.executed:
+                s = next(x for x in SECTIONS if x.notebook == path.name)
+                cache.record(manifest, s, keys[s.slug], nb_dir)
+            for s in to_run:
+                if nb_dir / s.notebook not in result.executed:
+                    manifest.get("sections", {}).pop(s.slug, None)
+            cache.write_manifest(year_dir, manifest)
     gather_redactions(year_dir)
     if publish:
         from .publish import publish_year
@@ -416,7 +455,22 @@ def _run_staged(
     return result
 
 
-def _execute_sections(params, sections, year_dir, workers, progress, result) -> None:
+@contextlib.contextmanager
+def _warm_kernels(sections: list[Section]):
+    """``(address, python)`` of a zygote for the sections' kernels (see ``kernels.py``), or None
+    when there is nothing to run, warm kernels are switched off (``$COMPLAINTS_REPORT_WARM=0``)
+    or the ``python3`` kernelspec is not the plain ipykernel launcher."""
+    python = None
+    if sections and os.environ.get(WARM_ENV, "1").strip() != "0":
+        python = kernels.kernel_python(KERNEL)
+    if not python:
+        yield None
+        return
+    with kernels.Zygote(python) as zygote:
+        yield zygote.address, python
+
+
+def _execute_sections(params, sections, year_dir, workers, progress, result, zygote=None) -> None:
     """Execute ``sections`` with Papermill in a process pool; raise RunFailed naming any failure."""
     nb_dir = year_dir / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
@@ -443,7 +497,7 @@ def _execute_sections(params, sections, year_dir, workers, progress, result) -> 
         ProcessPoolExecutor(max_workers=workers) as pool,
     ):
         futures = {
-            pool.submit(_execute, s, str(s.path), str(nb_dir / s.notebook), parameters): s
+            pool.submit(_execute, s, str(s.path), str(nb_dir / s.notebook), parameters, zygote): s
             for s in sections
         }
         try:
