@@ -125,6 +125,15 @@ def _section_body(executed: Path, exporter) -> str:
     for div in soup.find_all("div", id=True):
         if div["id"].startswith("cell-id="):
             del div["id"]
+    # nbconvert names a heading's id after its words, and a section may repeat a heading (each
+    # stage of section 11 has its areas): ids must be unique (as Quarto makes them, -1, -2).
+    seen: set[str] = set()
+    for tag in soup.find_all(id=True):
+        name, n = tag["id"], 0
+        while tag["id"] in seen:
+            n += 1
+            tag["id"] = f"{name}-{n}"
+        seen.add(tag["id"])
     for cell in soup.select("div.code_cell"):
         if not cell.get_text(strip=True) and not cell.find(["img", "table", "figure"]):
             cell.decompose()
@@ -559,6 +568,10 @@ def _stage_book(
         formats["typst"] = {
             **(formats.get("typst") or {}),
             "include-in-header": ["report.typ"],
+            # The PDF shows each table's Markdown; its HTML twin is for the website only and
+            # is dropped from the PDF. Without this Quarto would still convert every HTML
+            # table for Typst first (a `quarto run juice.ts` each: over a minute in all).
+            "html-table-processing": "none",
         }
     else:
         formats.pop("typst", None)

@@ -294,6 +294,12 @@ def rule_no_machine_paths(path: Path, soup: BeautifulSoup, site: Path) -> Proble
     ]
 
 
+def rule_unique_ids(path: Path, soup: BeautifulSoup, site: Path) -> Problems:
+    # A repeated id breaks in-page links, the contents and assistive technology's references.
+    ids = [el["id"] for el in soup.find_all(id=True)]
+    return [f"id {i!r} is used {ids.count(i)} times" for i in sorted(set(ids)) if ids.count(i) > 1]
+
+
 PAGE_RULES: dict[str, Callable[[Path, BeautifulSoup, Path], Problems]] = {
     "lang": rule_lang,
     "title": rule_title,
@@ -309,6 +315,7 @@ PAGE_RULES: dict[str, Callable[[Path, BeautifulSoup, Path], Problems]] = {
     "assets-local": rule_assets_local,
     "links-resolve": rule_local_links_resolve,
     "no-machine-paths": rule_no_machine_paths,
+    "unique-ids": rule_unique_ids,
 }
 
 
