@@ -127,3 +127,28 @@ def _write_xlsx(path: Path, header: list[str], rows) -> None:
                 cells[i] = datetime.strptime(row[i], "%d/%m/%Y")
         sheet.append(cells)
     book.save(path)
+
+
+def cover_notebook(folder: Path, *cells: str) -> Path:
+    """A stand-in for section 01's notebook in ``folder/notebooks/``: its heading, its
+    ``parameters`` cell, then ``cells``; returns the notebooks folder (for ``paths.NOTEBOOKS_DIR``)."""
+    import nbformat
+
+    from complaints_report.sections import SECTIONS
+
+    nb_dir = folder / "notebooks"
+    nb_dir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Cover and recommendation"),
+        nbformat.v4.new_code_cell(
+            'financial_year = "2023-24"\ndata_dir = None\noutput_dir = None',
+            metadata={"tags": ["parameters"]},
+        ),
+        *(nbformat.v4.new_code_cell(c) for c in cells),
+    ]
+    nbformat.write(nb, nb_dir / SECTIONS[0].notebook)
+    return nb_dir

@@ -7,6 +7,7 @@ import re
 
 import nbformat
 import pytest
+from tiny_data import cover_notebook
 
 from complaints_report import paths
 from complaints_report.cli import main
@@ -73,23 +74,7 @@ def test_the_2023_24_scorecard_table_has_the_published_figures(demo_runs):
 
 
 def _failing_notebooks(tmp_path):
-    nb_dir = tmp_path / "notebooks"
-    nb_dir.mkdir()
-    nb = nbformat.v4.new_notebook()
-    nb.metadata = {
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-    }
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Cover and recommendation"),
-        nbformat.v4.new_code_cell(
-            'financial_year = "2023-24"\ndata_dir = None\noutput_dir = None',
-            metadata={"tags": ["parameters"]},
-        ),
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_code_cell("raise ValueError('the section broke')"),
-    ]
-    nbformat.write(nb, nb_dir / SECTIONS[0].notebook)
-    return nb_dir
+    return cover_notebook(tmp_path, "x = 1", "raise ValueError('the section broke')")
 
 
 def test_a_failing_notebook_stops_the_run_naming_section_cell_error_and_file(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ import time
 import nbformat
 import papermill as pm
 import pytest
+from tiny_data import cover_notebook
 
 from complaints_report import kernels, paths
 from complaints_report.run import KERNEL, RunFailed, run_year
@@ -65,30 +66,24 @@ def test_a_section_from_a_warm_kernel_records_what_plain_papermill_records(
     assert a.metadata == b.metadata
 
 
-def _notebook(tmp_path, *cells: str):
-    nb_dir = tmp_path / "notebooks"
-    nb_dir.mkdir()
-    nb = nbformat.v4.new_notebook()
-    nb.metadata = {
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-    }
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Cover and recommendation"),
-        nbformat.v4.new_code_cell(
-            'financial_year = "2023-24"\ndata_dir = None\noutput_dir = None',
-            metadata={"tags": ["parameters"]},
-        ),
-        *(nbformat.v4.new_code_cell(c) for c in cells),
-    ]
-    nbformat.write(nb, nb_dir / SECTIONS[0].notebook)
-    return nb_dir
+def _execute_warm(zygote, python, nb_dir, out, tmp_path) -> None:
+    options = kernels.papermill_options(zygote.address, python, str(tmp_path / "k.log"))
+    pm.execute_notebook(
+        str(nb_dir / SECTIONS[0].notebook),
+        str(out),
+        kernel_name=KERNEL,
+        progress_bar=False,
+        **options,
+    )
 
 
 def test_a_kernel_that_dies_mid_section_names_the_section_and_its_cell(tmp_path, monkeypatch):
     monkeypatch.setattr(
         paths,
         "NOTEBOOKS_DIR",
-        _notebook(tmp_path, "x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
+        cover_notebook(
+            tmp_path, "x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+        ),
     )
     started = time.perf_counter()
     with pytest.raises(RunFailed) as err:
@@ -103,7 +98,7 @@ def test_a_kernel_that_dies_mid_section_names_the_section_and_its_cell(tmp_path,
 
 def test_a_section_that_raises_in_a_warm_kernel_names_its_cell(tmp_path, monkeypatch):
     monkeypatch.setattr(
-        paths, "NOTEBOOKS_DIR", _notebook(tmp_path, "import os\nkernel = os.getpid()", "1 / 0")
+        paths, "NOTEBOOKS_DIR", cover_notebook(tmp_path, "import os\nkernel = os.getpid()", "1 / 0")
     )
     monkeypatch.setenv("COMPLAINTS_REPORT_WARM", "1")
     with pytest.raises(RunFailed) as err:
@@ -115,19 +110,14 @@ def test_a_section_that_raises_in_a_warm_kernel_names_its_cell(tmp_path, monkeyp
 def test_a_zygote_that_cannot_start_leaves_plain_kernels_to_run_the_section(
     python, tmp_path, caplog
 ):
-    nb_dir = _notebook(tmp_path, "import sys\nwarm = 'complaints_report.report' in sys.modules")
+    nb_dir = cover_notebook(
+        tmp_path, "import sys\nwarm = 'complaints_report.report' in sys.modules"
+    )
     out = tmp_path / "out.ipynb"
     with caplog.at_level(logging.WARNING):
         with kernels.Zygote(python, preload=("no_such_module_here",)) as zygote:
             zygote.process.wait(timeout=60)  # it fails on its import and exits
-            options = kernels.papermill_options(zygote.address, python, str(tmp_path / "k.log"))
-            pm.execute_notebook(
-                str(nb_dir / SECTIONS[0].notebook),
-                str(out),
-                kernel_name=KERNEL,
-                progress_bar=False,
-                **options,
-            )
+            _execute_warm(zygote, python, nb_dir, out, tmp_path)
     executed = nbformat.read(out, as_version=4)
     assert executed.cells[-1].execution_count == 2  # it ran (parameters, then this), plainly
     assert "kernel warm-up unavailable" in caplog.text
@@ -135,36 +125,22 @@ def test_a_zygote_that_cannot_start_leaves_plain_kernels_to_run_the_section(
 
 
 def test_a_zygote_killed_during_the_run_does_not_stop_the_section(python, tmp_path, caplog):
-    nb_dir = _notebook(tmp_path, "x = 40 + 2")
+    nb_dir = cover_notebook(tmp_path, "x = 40 + 2")
     out = tmp_path / "out.ipynb"
     with kernels.Zygote(python) as zygote:
         os.kill(zygote.process.pid, signal.SIGKILL)
         zygote.process.wait(timeout=10)
-        options = kernels.papermill_options(zygote.address, python, str(tmp_path / "k.log"))
         with caplog.at_level(logging.WARNING):
-            pm.execute_notebook(
-                str(nb_dir / SECTIONS[0].notebook),
-                str(out),
-                kernel_name=KERNEL,
-                progress_bar=False,
-                **options,
-            )
+            _execute_warm(zygote, python, nb_dir, out, tmp_path)
     assert nbformat.read(out, as_version=4).cells[-1].execution_count == 2
     assert "kernel warm-up unavailable" in caplog.text
 
 
 def test_kernels_forked_for_sections_do_not_outlive_the_run(python, tmp_path):
-    nb_dir = _notebook(tmp_path, "import os\nprint(os.getpid())")
+    nb_dir = cover_notebook(tmp_path, "import os\nprint(os.getpid())")
     out = tmp_path / "out.ipynb"
     with kernels.Zygote(python) as zygote:
-        options = kernels.papermill_options(zygote.address, python, str(tmp_path / "k.log"))
-        pm.execute_notebook(
-            str(nb_dir / SECTIONS[0].notebook),
-            str(out),
-            kernel_name=KERNEL,
-            progress_bar=False,
-            **options,
-        )
+        _execute_warm(zygote, python, nb_dir, out, tmp_path)
         zygote_pid = zygote.process.pid
     pid = int(nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"])
     assert pid not in (os.getpid(), zygote_pid)
