@@ -101,7 +101,12 @@ class Zygote:
         self._stderr = tempfile.TemporaryFile()
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            listener.bind(self.address)
+            try:
+                listener.bind(self.address)
+            except OSError:
+                self._stderr.close()
+                shutil.rmtree(self._dir, ignore_errors=True)
+                raise
             listener.listen(64)
             self.process = subprocess.Popen(
                 [*python, "-m", __name__, str(listener.fileno()), ",".join(preload)],

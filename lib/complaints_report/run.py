@@ -466,7 +466,13 @@ def _warm_kernels(sections: list[Section]):
     if not python:
         yield None
         return
-    with kernels.Zygote(python) as zygote:
+    try:
+        zygote = kernels.Zygote(python)
+    except OSError as exc:  # no Unix socket here (a temp path too long, say): plain kernels
+        log.warning("kernel warm-up unavailable (%s): sections start plain kernels", exc)
+        yield None
+        return
+    with zygote:
         yield zygote.address, python
 
 

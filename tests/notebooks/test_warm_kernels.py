@@ -7,6 +7,7 @@ import copy
 import logging
 import os
 import signal
+import tempfile
 import time
 
 import nbformat
@@ -155,3 +156,20 @@ def test_kernels_forked_for_sections_do_not_outlive_the_run(python, tmp_path):
         pytest.fail(f"the section's kernel {pid} is still running")
     with pytest.raises(ProcessLookupError):
         os.kill(zygote_pid, 0)
+
+
+def test_no_unix_socket_for_the_zygote_leaves_plain_kernels_to_run(tmp_path, monkeypatch, caplog):
+    # A temporary folder whose path is too long for a Unix socket (108 bytes on Linux).
+    deep = tmp_path / ("t" * 60) / ("m" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    with pytest.raises(OSError):
+        kernels.Zygote(["python3"])
+    assert list(deep.iterdir()) == []  # nothing left behind
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", cover_notebook(tmp_path, "x = 40 + 2"))
+    with caplog.at_level(logging.WARNING):
+        result = run_year(
+            "2023-24", out=str(tmp_path / "out"), only=["cover"], progress=False, publish=False
+        )
+    assert [p.name for p in result.executed] == [SECTIONS[0].notebook]
+    assert "kernel warm-up unavailable" in caplog.text
