@@ -21,6 +21,7 @@ the run goes on, saying so in its log.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.util
 import json
@@ -242,9 +243,11 @@ def _provisioner_class():
     return ForkedProvisioner
 
 
+@functools.cache
 def warm_kernel_manager_class():
     """An ``AsyncKernelManager`` whose kernels come from the zygote named in its config:
-    ``WarmKernelManager.zygote`` (the address), ``.python`` and ``.kernel_log``."""
+    ``WarmKernelManager.zygote`` (the address), ``.python`` and ``.kernel_log``. Made once per
+    process: every section's kernel manager is of the one class its config names."""
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
