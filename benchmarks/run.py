@@ -94,6 +94,9 @@ def bench_commentary(tmp: Path, repeats: int) -> dict:
     _run(
         _cli("run", FY, "--out", str(out), "--no-progress"), env
     )  # same params, copied: nothing to do
+    from complaints_report.sections import SECTIONS
+
+    one_page = f"1 of {len(SECTIONS)} page(s) changed"  # Quarto renders the edited page alone
     times = []
     for i in range(repeats):
         year.write_text(
@@ -106,6 +109,10 @@ def bench_commentary(tmp: Path, repeats: int) -> dict:
         if "1 section(s) executed" not in text:
             raise SystemExit(
                 "a commentary edit did not re-execute exactly one section:\n" + text[-2000:]
+            )
+        if "publishing with Quarto" in text and one_page not in text:
+            raise SystemExit(
+                "a commentary edit did not have Quarto render its one page alone:\n" + text[-2000:]
             )
         times.append(t)
         print(f"  one commentary edited {i + 1}/{repeats}: {t:.1f} s", flush=True)

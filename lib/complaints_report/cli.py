@@ -234,7 +234,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     try:
         with year_lock(paths.year_output_dir(args.financial_year, args.out), "publish"):
-            site = publish_year(args.financial_year, args.out)
+            site = publish_year(args.financial_year, args.out, incremental=not args.force)
         publish_index(args.out)
     except YearBusy as exc:
         print(f"Publishing {args.financial_year} did not start: {exc}", file=sys.stderr)
@@ -342,6 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pb.add_argument("financial_year", metavar="FY", help="financial year, e.g. 2023-24")
     pb.add_argument("--out", metavar="DIR", help="outputs folder (default: outputs)")
+    pb.add_argument(
+        "--force",
+        action="store_true",
+        help="with Quarto, render every page again (by default only the pages whose notebooks "
+        "changed since the last publish)",
+    )
     pb.set_defaults(func=cmd_publish)
 
     n = sub.add_parser(

@@ -478,10 +478,12 @@ def _dotted(version: tuple[int, ...]) -> str:
     return ".".join(map(str, version))
 
 
-def _quarto_notebook(executed: Path, target: Path) -> None:
+def _quarto_notebook(executed: Path, target: Path, website: bool = True) -> None:
     """A copy of an executed notebook for Quarto: each output that offers both HTML and Markdown
     becomes one Markdown output that holds both, each shown to its format by Quarto's
-    conditional content (the HTML on the website, the Markdown in the PDF).
+    conditional content (the HTML on the website, the Markdown in the PDF). For a project that
+    makes only the PDF (``website=False``) the output is the Markdown alone: Quarto would parse
+    and then drop the HTML.
 
     The website gets exactly the HTML that JupyterLab and the offline publisher show, and no
     output is ``text/html`` any more, so Quarto adds no require.js and jQuery from a CDN to the
@@ -495,6 +497,9 @@ def _quarto_notebook(executed: Path, target: Path) -> None:
             if HTML_MIME in data and MARKDOWN_MIME in data:
                 html_text = "".join(data.pop(HTML_MIME))
                 md_text = "".join(data[MARKDOWN_MIME])
+                if not website:
+                    data[MARKDOWN_MIME] = md_text
+                    continue
                 fence = "`" * max(
                     3, 1 + max((len(m) for m in re.findall(r"`+", html_text)), default=0)
                 )
@@ -506,18 +511,25 @@ def _quarto_notebook(executed: Path, target: Path) -> None:
 
 
 def _stage_book(
-    params: Params, config: dict, chapters: list[Chapter], year_dir: Path, stage: Path, typst: bool
+    params: Params,
+    config: dict,
+    chapters: list[Chapter],
+    year_dir: Path,
+    stage: Path,
+    typst: bool,
+    website: bool = True,
 ) -> None:
     """The Quarto project Quarto renders: the executed notebooks side by side (so pages sit at
     the site's root, as the offline publisher puts them), their charts and CSVs, an index page
-    and ``_quarto.yml`` with this year's title, PDF name and page furniture."""
+    and ``_quarto.yml`` with this year's title, PDF name and page furniture. ``website=False``:
+    a project for the Typst PDF only (see ``_quarto_notebook``)."""
     for ch in chapters:
         executed = year_dir / "notebooks" / ch.section.notebook
         if not executed.is_file():
             raise PublishError(
                 f"{executed.name} has not been executed for {params.financial_year}; run the year first"
             )
-        _quarto_notebook(executed, stage / ch.section.notebook)
+        _quarto_notebook(executed, stage / ch.section.notebook, website)
     for folder in (CHART_DIR, CSV_DIR):
         if (year_dir / folder).is_dir():
             shutil.copytree(year_dir / folder, stage / folder)
@@ -656,12 +668,21 @@ def _display_title(pdf: Path) -> None:
 
 
 def build_with_quarto(
-    quarto: str, params: Params, config: dict, chapters: list[Chapter], year_dir: Path, site: Path
+    quarto: str,
+    params: Params,
+    config: dict,
+    chapters: list[Chapter],
+    year_dir: Path,
+    site: Path,
+    incremental: bool = True,
 ) -> None:
     """Render the executed notebooks with Quarto (no execution) into ``site``.
 
     Quarto 1.9.18 or later makes the site and its Typst PDF; Quarto 1.7 to 1.9.17 cannot make a
     Typst book, so the site is Quarto's and the PDF the offline publisher's (tagged PDF/UA).
+    The website and the PDF are rendered side by side. With ``incremental``, a website whose
+    Quarto project differs from the last one published (``.cache/quarto-site/``) only in some
+    notebooks has just those pages rendered again into it (see ``_changes``).
     """
     version = quarto_version(quarto)
     if version < QUARTO_OLDEST:
@@ -681,27 +702,151 @@ def build_with_quarto(
             _dotted(version),
             _dotted(QUARTO_TYPST_BOOKS),
         )
+    last = site_project(year_dir)
+    quarto_id = f"{Path(quarto).resolve()} {_dotted(version)}\n"
     with tempfile.TemporaryDirectory(prefix="quarto-", dir=year_dir) as tmp:
-        stage = Path(tmp)
+        stage = Path(tmp) / "site"
+        stage.mkdir()
         _stage_book(params, config, chapters, year_dir, stage, typst)
-        proc = subprocess.run(
-            [quarto, "render", str(stage), "--no-execute"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "QUARTO_PRINT_STACK": "true"},
-        )
-        if proc.returncode != 0:
-            raise PublishError(f"quarto render failed:\n{proc.stderr[-3000:]}")
-        out = stage / "_site"
-        if typst:
-            _check_quarto_site(out, chapters, out / pdf)
-            _display_title(out / pdf)
+        changed = _changes(last, stage, quarto_id) if incremental else None
+        renders: dict[str, tuple[Path, str, list[str]]] = {}
+        if changed is None:
+            log.info("Quarto: rendering the whole book, %d pages", len(chapters) + 1)
+            renders["website"] = (stage, "html", [])
+            project = stage
         else:
-            _check_quarto_site(out, chapters, None)
-            bodies = _offline_bodies(params, chapters, year_dir)
-            _write_pdf(_pdf_html(params, chapters, bodies), out / pdf)
-            check_pdf(out / pdf)
+            project = last
+            for name in changed:
+                shutil.copy2(stage / name, last / name)
+            pages = [name for name in changed if name.endswith(".ipynb")]
+            if pages:
+                renders["website"] = (last, "html", pages)
+            log.info(
+                "Quarto: %s",
+                f"{len(pages)} of {len(chapters)} page(s) changed; rendering just those"
+                if changed
+                else "nothing changed since the last publish; site and PDF as they were",
+            )
+        if typst and changed != []:
+            # The PDF is rendered beside the website, from its own project (a Quarto render
+            # owns its project's _site/ and .quarto/).
+            (Path(tmp) / "pdf").mkdir()
+            _stage_book(params, config, chapters, year_dir, Path(tmp) / "pdf", typst, False)
+            renders["PDF"] = (Path(tmp) / "pdf", "typst", [])
+        try:
+            _render(quarto, renders)
+            out = project / "_site"
+            if changed:
+                # Quarto renders a page's own images; the tables' CSVs are project resources,
+                # copied by a whole render only.
+                for name in changed:
+                    if name.startswith(f"{CSV_DIR}/") or (out / name).is_file():
+                        (out / name).parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copy2(stage / name, out / name)
+            if "PDF" in renders:
+                made = Path(tmp) / "pdf" / "_site" / pdf
+                if made.is_file():
+                    shutil.copy2(made, out / pdf)
+                _check_quarto_site(out, chapters, out / pdf)
+                _display_title(out / pdf)
+            elif typst:
+                _check_quarto_site(out, chapters, out / pdf)  # the last publish's PDF
+            else:
+                _check_quarto_site(out, chapters, None)
+                bodies = _offline_bodies(params, chapters, year_dir)
+                _write_pdf(_pdf_html(params, chapters, bodies), out / pdf)
+                check_pdf(out / pdf)
+        except BaseException:
+            if changed is not None:
+                shutil.rmtree(last, ignore_errors=True)  # half updated: the next publish is whole
+            raise
         shutil.copytree(out, site, dirs_exist_ok=True)
+        if changed is None:
+            # This whole render is the project the next publish starts from.
+            (stage / _QUARTO_STAMP).write_text(quarto_id, encoding="utf-8")
+            last.parent.mkdir(parents=True, exist_ok=True)
+            _swap_in(stage, last)
+
+
+SITE_PROJECT = "quarto-site"
+_QUARTO_STAMP = ".made-by"
+_RENDERED = {"_site", ".quarto", ".gitignore", _QUARTO_STAMP}  # made by the render
+
+
+def site_project(year_dir: Path) -> Path:
+    """Where the Quarto project of the year's last published website is kept (``.cache/``)."""
+    from .cache import CACHE_DIR
+
+    return year_dir / CACHE_DIR / SITE_PROJECT
+
+
+def _staged_files(root: Path) -> dict[str, Path]:
+    return {
+        p.relative_to(root).as_posix(): p
+        for p in root.rglob("*")
+        if p.is_file() and p.relative_to(root).parts[0] not in _RENDERED
+    }
+
+
+def _changes(last: Path, stage: Path, quarto_id: str) -> list[str] | None:
+    """The files of the freshly staged project ``stage`` that differ from the last published
+    project ``last``, when rendering just its changed pages into ``last`` makes what a whole
+    render of ``stage`` would: the same Quarto, the same files (configuration, index page,
+    styles, page furniture) except notebooks, charts and CSVs. None when a whole render is
+    needed."""
+    import filecmp
+
+    stamp = last / _QUARTO_STAMP
+    if not (
+        stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == quarto_id
+        and (last / "_site" / "index.html").is_file()
+    ):
+        return None
+    before, now = _staged_files(last), _staged_files(stage)
+    if before.keys() != now.keys():
+        return None
+    changed = sorted(n for n in now if not filecmp.cmp(now[n], before[n], shallow=False))
+    content = (f"{CHART_DIR}/", f"{CSV_DIR}/")
+    pages = [n for n in changed if n.endswith(".ipynb") and "/" not in n]
+    if any(n not in pages and not n.startswith(content) for n in changed):
+        return None
+    if pages and len(pages) == sum(n.endswith(".ipynb") and "/" not in n for n in now):
+        return None  # every page: a whole render is the same work, and starts clean
+    return changed
+
+
+def _render(quarto: str, renders: dict[str, tuple[Path, str, list[str]]]) -> None:
+    """``quarto render [files] --to <format> --no-execute`` in each project of ``renders`` (what
+    it makes: (project folder, format, its files to render, or [] for the whole project)), all
+    at once; PublishError naming each one that failed."""
+    env = {**os.environ, "QUARTO_PRINT_STACK": "true"}
+    running = {}
+    try:
+        for what, (project, to, files) in renders.items():
+            errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+            proc = subprocess.Popen(
+                [quarto, "render", *(files or ["."]), "--to", to, "--no-execute"],
+                cwd=project,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                env=env,
+            )
+            running[what] = (proc, errors)
+        failed = []
+        for what, (proc, errors) in running.items():
+            if proc.wait() != 0:
+                errors.seek(0)
+                failed.append(f"quarto render of the {what} failed:\n{errors.read()[-3000:]}")
+        if failed:
+            raise PublishError("\n".join(failed))
+    finally:
+        for proc, errors in running.values():
+            if proc.poll() is None:  # interrupted, or another render could not start
+                proc.kill()
+                proc.wait()
+            errors.close()
 
 
 # --- publishing a year ------------------------------------------------------------------------
@@ -752,6 +897,7 @@ def publish_year(
     out: str | None = None,
     use_quarto: bool | None = None,
     year_dir: Path | None = None,
+    incremental: bool = True,
 ) -> Path:
     """Build ``<out>/<FY>/site/`` from the year's executed notebooks; returns the site folder.
 
@@ -766,6 +912,9 @@ def publish_year(
         (``quarto``, ``offline`` or ``auto``), else Quarto when it is on PATH.
     year_dir
         The year's outputs folder, when not ``<out>/<FY>`` (the run publishes in its staging copy).
+    incremental
+        With Quarto, render again only the pages whose notebooks changed since the last publish
+        (the PDF is always rendered whole); False renders every page.
     """
     global _announced
     params = load_params(financial_year)
@@ -789,7 +938,7 @@ def publish_year(
     tmp.chmod(0o755)  # mkdtemp makes it private; a published site is world-readable
     try:
         if quarto:
-            build_with_quarto(quarto, params, config, chapters, year_dir, tmp)
+            build_with_quarto(quarto, params, config, chapters, year_dir, tmp, incremental)
         else:
             build_offline(params, chapters, year_dir, tmp)
             check_pdf(tmp / pdf_name(params))

@@ -448,7 +448,7 @@ def _run_staged(
     if publish:
         from .publish import publish_year
 
-        result.site = publish_year(params.financial_year, year_dir=year_dir)
+        result.site = publish_year(params.financial_year, year_dir=year_dir, incremental=not force)
         if not cache.stale_sections(list(SECTIONS), keys, manifest, nb_dir):
             manifest["site"] = run_keys.site
             cache.write_manifest(year_dir, manifest)

@@ -40,6 +40,13 @@ def quarto() -> str:
     return quarto_or_skip()
 
 
+@pytest.fixture
+def quarto_year(demo_runs, tmp_path, quarto):
+    """A copy of the executed 2023-24 year to publish with Quarto."""
+    shutil.copytree(demo_runs["2023-24"], tmp_path / "2023-24", ignore=shutil.ignore_patterns(".*"))
+    return tmp_path
+
+
 @pytest.fixture(scope="session", params=PUBLISHERS)
 def publisher(request) -> str:
     """Which publisher made the site under test: ``offline`` or ``quarto`` (or ``given``)."""

@@ -73,13 +73,6 @@ def test_asking_for_quarto_without_it_is_a_clear_error(monkeypatch, tmp_path):
 # --- Quarto: the real one on PATH (tests/publish/conftest.py says how it is found) ----------
 
 
-@pytest.fixture
-def quarto_year(demo_runs, tmp_path, quarto):
-    """A copy of the executed 2023-24 year to publish with Quarto."""
-    shutil.copytree(demo_runs["2023-24"], tmp_path / "2023-24", ignore=shutil.ignore_patterns(".*"))
-    return tmp_path
-
-
 @pytest.mark.slow
 def test_quarto_publishes_a_checked_site_and_keeps_the_old_one_when_it_fails(
     quarto_year, repo_root

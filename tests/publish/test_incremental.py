@@ -1,0 +1,200 @@
+"""Publishing with Quarto again after a change: only the changed pages are rendered into the last
+published project (``.cache/quarto-site/``), and the site is what a whole render makes."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from complaints_report import publish
+from complaints_report.params import load_params
+from complaints_report.publish import (
+    _QUARTO_STAMP,
+    PublishError,
+    _changes,
+    pdf_name,
+    publish_year,
+    site_project,
+)
+from complaints_report.sections import SECTIONS
+
+BIN = Path(sys.executable).parent
+FY = "2023-24"
+SENTENCE = "Most complaints come from parents"
+EDITED = "Most complaints (edited for this test) come from parents"
+
+
+def _files(site):
+    return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+
+
+def _digest(site):
+    h = hashlib.sha256()
+    for name, path in sorted(_files(site).items()):
+        h.update(name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _pdf_text(pdf):
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def _edit(year_dir, old=SENTENCE, new=EDITED):
+    """The commentary of section 07 edited in its executed notebook, as a re-run would leave it."""
+    nb = year_dir / "notebooks" / SECTIONS[6].notebook
+    text = nb.read_text(encoding="utf-8")
+    assert old in text
+    nb.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_one_changed_page_is_rendered_alone_into_what_a_whole_render_makes(
+    quarto_year, tmp_path, monkeypatch, caplog
+):
+    caplog.set_level(logging.INFO, logger="complaints_report.publish")
+    year_dir = quarto_year / FY
+    publish_year(FY, out=str(quarto_year), use_quarto=True)
+    assert (site_project(year_dir) / "_site" / "index.html").is_file()
+    assert "rendering the whole book" in caplog.text, "no last project: the whole book"
+
+    _edit(year_dir)
+    whole_out = tmp_path / "whole"
+    shutil.copytree(year_dir, whole_out / FY)  # the last published project too
+    caplog.clear()
+    site = publish_year(FY, out=str(quarto_year), use_quarto=True)
+    assert f"1 of {len(SECTIONS)} page(s) changed" in caplog.text
+    page = site / SECTIONS[6].notebook.replace(".ipynb", ".html")
+    assert "edited for this test" in page.read_text(encoding="utf-8")
+    pdf = site / pdf_name(load_params(FY))
+    assert any("edited for this test" in text for text in _pdf_text(pdf))
+
+    # `publish --force` renders the whole book, though the last project could serve.
+    forced = subprocess.run(
+        [str(BIN / "complaints-report"), "publish", FY, "--out", str(whole_out), "--force"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COMPLAINTS_REPORT_PUBLISHER": "quarto"},
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert "rendering the whole book" in forced.stderr
+    assert "page(s) changed" not in forced.stderr
+    whole = whole_out / FY / "site"
+    got, want = _files(site), _files(whole)
+    assert got.keys() == want.keys()
+    differ = [n for n in want if n != pdf.name and got[n].read_bytes() != want[n].read_bytes()]
+    assert differ == [], "pages rendered alone differ from the whole render's"
+    assert _pdf_text(pdf) == _pdf_text(whole / pdf.name)
+
+    # Nothing changed since: nothing is rendered, the site (its PDF too) is as it was.
+    before = _digest(site)
+    caplog.clear()
+    site = publish_year(FY, out=str(quarto_year), use_quarto=True)
+    assert "nothing changed since the last publish" in caplog.text
+    assert _digest(site) == before
+
+    # A render that fails leaves the published site as it was, and no half-updated project:
+    # the next publish renders the whole book.
+    _edit(year_dir, EDITED, "Most complaints (edited again) come from parents")
+
+    def failing(quarto, renders):
+        raise PublishError("quarto render of the website failed: (this test)")
+
+    monkeypatch.setattr(publish, "_render", failing)
+    with pytest.raises(PublishError, match="this test"):
+        publish_year(FY, out=str(quarto_year), use_quarto=True)
+    assert _digest(site) == before
+    assert not site_project(year_dir).exists()
+
+
+def _project(root):
+    files = {
+        "_quarto.yml": "book: {}\n",
+        "index.qmd": "# Report\n",
+        "report.css": "p {}\n",
+        "01-a.ipynb": "{}",
+        "02-b.ipynb": "{}",
+        "charts/02-b-1.png": "png",
+        "tables/02-b-1.csv": "a,b\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _last(root, stamp="quarto 1.10.18\n"):
+    _project(root)
+    (root / "_site").mkdir()
+    (root / "_site" / "index.html").write_text("<html></html>", encoding="utf-8")
+    (root / ".quarto").mkdir()
+    (root / ".quarto" / "xref").write_text("{}", encoding="utf-8")
+    (root / ".gitignore").write_text("/.quarto/\n", encoding="utf-8")
+    (root / _QUARTO_STAMP).write_text(stamp, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def projects(tmp_path):
+    return _last(tmp_path / "last"), _project(tmp_path / "stage")
+
+
+def test_unchanged_project_has_no_changes(projects):
+    last, stage = projects
+    assert _changes(last, stage, "quarto 1.10.18\n") == []
+
+
+def test_changed_pages_charts_and_csvs_are_listed(projects):
+    last, stage = projects
+    (stage / "02-b.ipynb").write_text('{"x": 1}', encoding="utf-8")
+    (stage / "charts" / "02-b-1.png").write_text("png2", encoding="utf-8")
+    (stage / "tables" / "02-b-1.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert _changes(last, stage, "quarto 1.10.18\n") == [
+        "02-b.ipynb",
+        "charts/02-b-1.png",
+        "tables/02-b-1.csv",
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "another Quarto",
+        "no last site",
+        "configuration",
+        "index page",
+        "style sheet",
+        "a new chart",
+        "a chart gone",
+        "every page",
+    ],
+)
+def test_anything_else_needs_a_whole_render(projects, change):
+    last, stage = projects
+    quarto_id = "quarto 1.10.18\n"
+    if change == "another Quarto":
+        quarto_id = "quarto 1.10.19\n"
+    elif change == "no last site":
+        (last / "_site" / "index.html").unlink()
+    elif change == "configuration":
+        (stage / "_quarto.yml").write_text("book: {title: New}\n", encoding="utf-8")
+    elif change == "index page":
+        (stage / "index.qmd").write_text("# Another report\n", encoding="utf-8")
+    elif change == "style sheet":
+        (stage / "report.css").write_text("p { color: red }\n", encoding="utf-8")
+    elif change == "a new chart":
+        (stage / "charts" / "01-a-1.png").write_text("png", encoding="utf-8")
+    elif change == "a chart gone":
+        (stage / "charts" / "02-b-1.png").unlink()
+    elif change == "every page":
+        for nb in ("01-a.ipynb", "02-b.ipynb"):
+            (stage / nb).write_text('{"x": 1}', encoding="utf-8")
+    assert _changes(last, stage, quarto_id) is None
