@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .calendar import QUARTERS, FinancialYear, financial_year_start, quarter_of, working_days
@@ -95,6 +96,15 @@ def _in_year(frame: pd.DataFrame, fy: FinancialYear) -> pd.Series:
     return frame["fy_start"] == fy.start_year
 
 
+def _is_one_of(values: pd.Series, among) -> pd.Series:
+    """``values.isin(among)`` (missing values: False) by one comparison per value of ``among``:
+    ``isin`` on Python-backed strings hashes every row, about 20 times the cost here."""
+    mask = np.zeros(len(values), dtype=bool)
+    for value in among:
+        mask |= (values == value).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(mask, index=values.index)
+
+
 def _count_by_quarter(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
     """Counts of ``mask`` by quarter, Q1..Q4 always present."""
     counts = frame.loc[mask, "quarter"].value_counts()
@@ -146,7 +156,7 @@ def _quarter_frame(prep: Prepared, fy: FinancialYear, masks: _Masks) -> pd.DataF
     s1 = in_c & (c["stage"] == "Stage 1")
     responded = s1 & c["responded_date"].notna()
     overdue = responded & (c["working_days"] > prep.target).fillna(False)
-    judged = s1 & c["outcome"].isin(JUDGED)
+    judged = s1 & _is_one_of(c["outcome"], JUDGED)
     o = prep.ombudsman
     in_o = masks.ombudsman.fillna(False) & _in_year(o, fy)
     comp = prep.compliments

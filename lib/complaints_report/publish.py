@@ -716,8 +716,6 @@ def build_with_quarto(
             project = stage
         else:
             project = last
-            for name in changed:
-                shutil.copy2(stage / name, last / name)
             pages = [name for name in changed if name.endswith(".ipynb")]
             if pages:
                 renders["website"] = (last, "html", pages)
@@ -734,6 +732,8 @@ def build_with_quarto(
             _stage_book(params, config, chapters, year_dir, Path(tmp) / "pdf", typst, False)
             renders["PDF"] = (Path(tmp) / "pdf", "typst", [])
         try:
+            for name in changed or []:
+                shutil.copy2(stage / name, last / name)
             _render(quarto, renders)
             out = project / "_site"
             if changed:
@@ -745,10 +745,9 @@ def build_with_quarto(
                         shutil.copy2(stage / name, out / name)
             if "PDF" in renders:
                 made = Path(tmp) / "pdf" / "_site" / pdf
-                if made.is_file():
-                    shutil.copy2(made, out / pdf)
-                _check_quarto_site(out, chapters, out / pdf)
-                _display_title(out / pdf)
+                _check_quarto_site(out, chapters, made)  # this render's PDF, not the last one
+                _display_title(made)
+                shutil.copy2(made, out / pdf)
             elif typst:
                 _check_quarto_site(out, chapters, out / pdf)  # the last publish's PDF
             else:

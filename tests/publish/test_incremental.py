@@ -101,15 +101,19 @@ def test_one_changed_page_is_rendered_alone_into_what_a_whole_render_makes(
     assert "nothing changed since the last publish" in caplog.text
     assert _digest(site) == before
 
-    # A render that fails leaves the published site as it was, and no half-updated project:
+    # Quarto renders the changed page but writes no PDF: the last publish's PDF must not pass
+    # for this one. The published site stays as it was, and no half-updated project is left:
     # the next publish renders the whole book.
     _edit(year_dir, EDITED, "Most complaints (edited again) come from parents")
+    render = publish._render
 
-    def failing(quarto, renders):
-        raise PublishError("quarto render of the website failed: (this test)")
+    def no_pdf(quarto, renders):
+        render(quarto, renders)
+        project = renders["PDF"][0]
+        (project / "_site" / pdf.name).unlink()
 
-    monkeypatch.setattr(publish, "_render", failing)
-    with pytest.raises(PublishError, match="this test"):
+    monkeypatch.setattr(publish, "_render", no_pdf)
+    with pytest.raises(PublishError, match="was not written"):
         publish_year(FY, out=str(quarto_year), use_quarto=True)
     assert _digest(site) == before
     assert not site_project(year_dir).exists()
