@@ -716,7 +716,7 @@ def build_with_quarto(
             project = stage
         else:
             project = last
-            pages = [name for name in changed if name.endswith(".ipynb")]
+            pages = [name for name in changed if _is_page(name)]
             if pages:
                 renders["website"] = (last, "html", pages)
             log.info(
@@ -787,6 +787,11 @@ def _staged_files(root: Path) -> dict[str, Path]:
     }
 
 
+def _is_page(name: str) -> bool:
+    """Whether ``name`` (a path in a staged project) is one of the book's section notebooks."""
+    return name.endswith(".ipynb") and "/" not in name
+
+
 def _changes(last: Path, stage: Path, quarto_id: str) -> list[str] | None:
     """The files of the freshly staged project ``stage`` that differ from the last published
     project ``last``, when rendering just its changed pages into ``last`` makes what a whole
@@ -807,10 +812,10 @@ def _changes(last: Path, stage: Path, quarto_id: str) -> list[str] | None:
         return None
     changed = sorted(n for n in now if not filecmp.cmp(now[n], before[n], shallow=False))
     content = (f"{CHART_DIR}/", f"{CSV_DIR}/")
-    pages = [n for n in changed if n.endswith(".ipynb") and "/" not in n]
-    if any(n not in pages and not n.startswith(content) for n in changed):
+    pages = [n for n in changed if _is_page(n)]
+    if any(not _is_page(n) and not n.startswith(content) for n in changed):
         return None
-    if pages and len(pages) == sum(n.endswith(".ipynb") and "/" not in n for n in now):
+    if pages and len(pages) == sum(map(_is_page, now)):
         return None  # every page: a whole render is the same work, and starts clean
     return changed
 
