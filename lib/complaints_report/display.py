@@ -16,6 +16,10 @@ from typing import Any
 HTML = "text/html"
 MARKDOWN = "text/markdown"
 PLAIN = "text/plain"
+TYPST = "text/x-typst"
+"""Typst markup for Quarto's Typst PDF, offered beside the Markdown by outputs that Quarto is
+slow to convert (tables). Quarto itself ignores this type; the publisher puts it in the PDF's
+copy of the notebook as a raw Typst block in place of the Markdown (see ``publish.py``)."""
 
 CSV_DIR = "tables"
 """Where a published page finds each table's CSV: ``tables/<name>.csv`` beside the page."""
@@ -32,9 +36,20 @@ def md_escape(text: Any) -> str:
     return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def _quoted(text: Any) -> str:
+    """``text`` on one line, double-quoted, with backslashes and double quotes escaped."""
+    return '"' + " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def md_attribute(text: Any) -> str:
     """``text`` as a double-quoted Pandoc attribute value."""
-    return '"' + " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _quoted(text)
+
+
+def typst_text(text: Any) -> str:
+    """``text`` as a Typst string literal: literal text wherever Typst shows it, its line breaks
+    as spaces (as :func:`md_escape` makes them). Typst strings know the same two escapes."""
+    return _quoted(text)
 
 
 @dataclass(frozen=True)
@@ -42,12 +57,14 @@ class Shown:
     """One displayed output: its HTML, its Markdown and its plain text.
 
     ``html`` may be None for something Markdown says as well as HTML would (a sentence, a
-    heading): then every format, the website included, uses the Markdown.
+    heading): then every format, the website included, uses the Markdown. ``typst``, when
+    given, is what Quarto's Typst PDF shows instead of the Markdown (see :data:`TYPST`).
     """
 
     plain: str
     markdown: str | None = None
     html: str | None = None
+    typst: str | None = None
 
     def __post_init__(self) -> None:
         if self.markdown is None and self.html is None:
@@ -59,6 +76,8 @@ class Shown:
             data[MARKDOWN] = self.markdown
         if self.html is not None:
             data[HTML] = self.html
+        if self.typst is not None:
+            data[TYPST] = self.typst
         return data
 
     def __repr__(self) -> str:
@@ -91,4 +110,24 @@ def boxed(paras: list[str], *, css_class: str, label: str) -> Shown:
             f"title={md_attribute(label)}}}\n{body_md}\n:::"
         ),
         html=f'<aside class="{css_class}" aria-label="{html.escape(label, quote=True)}">{body_html}</aside>',
+    )
+
+
+SYNTHETIC_NOTICE = (
+    "The records behind this report are synthetic: invented for a fictional council and "
+    "calibrated so that its figures match those of published reports. No real person is described."
+)
+
+
+def notice_html() -> str:
+    """The synthetic-data notice as the website shows it."""
+    return f'<p class="notice"><strong>Synthetic data.</strong> {html.escape(SYNTHETIC_NOTICE)}</p>'
+
+
+def notice_display() -> Shown:
+    """The synthetic-data notice as a notebook shows it: HTML, Markdown for the PDF, text."""
+    return Shown(
+        plain=f"Synthetic data. {SYNTHETIC_NOTICE}",
+        markdown=f"**Synthetic data.** {md_escape(SYNTHETIC_NOTICE)}",
+        html=notice_html(),
     )

@@ -27,6 +27,7 @@ from . import paths
 from .display import CHART_DIR, CSV_DIR
 from .display import HTML as HTML_MIME
 from .display import MARKDOWN as MARKDOWN_MIME
+from .display import TYPST as TYPST_MIME
 from .files import atomic_write_text
 from .params import Params, load_params
 from .sections import SECTIONS, Section
@@ -214,7 +215,7 @@ def _pager(chapters: list[Chapter], i: int) -> str:
 
 
 def _notice(params: Params) -> str:
-    from .report import notice_html
+    from .display import notice_html
 
     return notice_html() if params.synthetic_data else ""
 
@@ -478,12 +479,19 @@ def _dotted(version: tuple[int, ...]) -> str:
     return ".".join(map(str, version))
 
 
+def _raw_block(text: str, fmt: str) -> str:
+    """``text`` as a Pandoc raw block of format ``fmt``, fenced by more backticks than it holds."""
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
+    return f"{fence}{{={fmt}}}\n{text}\n{fence}\n"
+
+
 def _quarto_notebook(executed: Path, target: Path, website: bool = True) -> None:
     """A copy of an executed notebook for Quarto: each output that offers both HTML and Markdown
     becomes one Markdown output that holds both, each shown to its format by Quarto's
     conditional content (the HTML on the website, the Markdown in the PDF). For a project that
     makes only the PDF (``website=False``) the output is the Markdown alone: Quarto would parse
-    and then drop the HTML.
+    and then drop the HTML; an output that offers Typst markup (a table) gives the PDF that, as
+    a raw Typst block, in place of its Markdown.
 
     The website gets exactly the HTML that JupyterLab and the offline publisher show, and no
     output is ``text/html`` any more, so Quarto adds no require.js and jQuery from a CDN to the
@@ -494,18 +502,21 @@ def _quarto_notebook(executed: Path, target: Path, website: bool = True) -> None
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             data = output.get("data") or {}
+            typst = data.pop(TYPST_MIME, None)
+            if typst is not None and not website and MARKDOWN_MIME in data:
+                # Typst markup the output offers (a table): the PDF takes it as it is.
+                data.pop(HTML_MIME, None)
+                data[MARKDOWN_MIME] = _raw_block("".join(typst), "typst")
+                continue
             if HTML_MIME in data and MARKDOWN_MIME in data:
                 html_text = "".join(data.pop(HTML_MIME))
                 md_text = "".join(data[MARKDOWN_MIME])
                 if not website:
                     data[MARKDOWN_MIME] = md_text
                     continue
-                fence = "`" * max(
-                    3, 1 + max((len(m) for m in re.findall(r"`+", html_text)), default=0)
-                )
                 data[MARKDOWN_MIME] = (
-                    f'::: {{.content-visible when-format="html"}}\n{fence}{{=html}}\n{html_text}\n'
-                    f'{fence}\n:::\n\n::: {{.content-hidden when-format="html"}}\n{md_text}\n:::\n'
+                    f'::: {{.content-visible when-format="html"}}\n{_raw_block(html_text, "html")}'
+                    f':::\n\n::: {{.content-hidden when-format="html"}}\n{md_text}\n:::\n'
                 )
     target.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
@@ -562,7 +573,7 @@ def _stage_book(
         f'<p class="site-pdf"><a class="pdf-link" href="{pdf}">Download PDF of the whole report</a></p>',
     ]
     if params.synthetic_data:
-        from .report import notice_html
+        from .display import notice_html
 
         before.append(notice_html())
     (stage / "before-body.html").write_text("\n".join(before) + "\n", encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import Any
 from . import display, paths
 from .calendar import FinancialYear
 from .charts import Chart
+from .display import notice_display
 from .figures import Prepared, compute_figures, prepare
 from .narrative import Numbers
 from .params import Params, load_params
@@ -21,25 +21,6 @@ from .tables import ReportTable
 from .views import report_views
 
 log = logging.getLogger(__name__)
-
-SYNTHETIC_NOTICE = (
-    "The records behind this report are synthetic: invented for a fictional council and "
-    "calibrated so that its figures match those of published reports. No real person is described."
-)
-
-
-def notice_html() -> str:
-    """The synthetic-data notice as the website shows it."""
-    return f'<p class="notice"><strong>Synthetic data.</strong> {html.escape(SYNTHETIC_NOTICE)}</p>'
-
-
-def notice_display() -> display.Shown:
-    """The synthetic-data notice as a notebook shows it: HTML, Markdown for the PDF, text."""
-    return display.Shown(
-        plain=f"Synthetic data. {SYNTHETIC_NOTICE}",
-        markdown=f"**Synthetic data.** {display.md_escape(SYNTHETIC_NOTICE)}",
-        html=notice_html(),
-    )
 
 
 def _display(obj: Any) -> None:

@@ -48,7 +48,7 @@ def test_md_escape_keeps_free_text_literal():
 
 def test_a_table_offers_html_markdown_and_readable_text():
     data = bundle(table())
-    assert set(data) == {"text/html", "text/markdown", "text/plain"}
+    assert set(data) == {"text/html", "text/markdown", "text/plain", "text/x-typst"}
     html = data["text/html"]
     assert '<div class="table-wrap" role="region" tabindex="0"' in html
     assert 'aria-label="Table: Stage 2 cases: costs &amp; subjects"' in html
@@ -69,6 +69,34 @@ def test_a_tables_markdown_is_a_pipe_table_with_its_caption_and_note():
     assert md[3] == r"| COM\/3472 | A long line | – |"
     assert r": Stage 2 cases\: costs \& subjects {#tbl-05-stage2-cases}" in md
     assert md[-1] == r"Costs are the investigators\' fees\."
+
+
+def test_a_tables_typst_is_quartos_table_figure_with_its_text_literal():
+    typ = table().to_typst()
+    lines = typ.splitlines()
+    assert lines[:2] == ["#figure([", "#table("]
+    # Every line of this pipe table is under 72 characters: Typst sizes the columns.
+    assert "  columns: 3," in lines and "  align: (left,left,right,)," in lines
+    assert '  table.header("Case reference", "Brief subject", "Cost",),' in lines
+    # Text goes in as Typst strings: "$", "*", "[c]" and "|" stay literal; a line break is a space.
+    assert '  "COM/3262", "Costs of $5 | *care* [c]", "£3,780.00",' in lines
+    assert '  "COM/3472", "A long line", "–",' in lines
+    assert '#"Stage 2 cases: costs & subjects"' in lines
+    assert 'kind: "quarto-float-tbl", ' in lines and 'supplement: "Table", ' in lines
+    assert "<tbl-05-stage2-cases>" in lines  # the same label as the Markdown's {#tbl-...}
+    assert lines[-1] == '#"Costs are the investigators\' fees."'
+    assert display.typst_text('a "quoted" \\ b\nc') == '"a \\"quoted\\" \\\\ b c"'
+
+
+def test_a_wide_tables_typst_has_the_pipe_tables_relative_widths():
+    frame = pd.DataFrame({"Ref": ["COM/3262"], "Text": ["word " * 40], "Cost": [3.5]})
+    t = ReportTable(name="t", title="t", frame=frame, formats={"Cost": "money"})
+    rules = t.to_markdown().splitlines()[1].strip("|").split("|")
+    assert max(map(len, t.to_markdown().splitlines()[:3])) > 72  # Pandoc then sizes by dashes
+    total = sum(map(len, rules))
+    widths = ", ".join(f"{round(100 * len(r) / total, 2):g}%" for r in rules)
+    assert f"  columns: ({widths})," in t.to_typst().splitlines()
+    assert "  align: (left,left,right,)," in t.to_typst().splitlines()
 
 
 def _dashes(frame: pd.DataFrame, formats=None) -> list[int]:

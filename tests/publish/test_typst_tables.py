@@ -1,0 +1,117 @@
+"""The Typst PDF's tables: each table's Typst (``ReportTable.to_typst``) says what Pandoc makes
+of its Markdown pipe table (columns and their widths, alignment, every cell, the caption and
+label), checked against the Pandoc that Quarto runs, for every table of the demo report."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+from complaints_report.display import MARKDOWN, TYPST
+from complaints_report.publish import _quarto_notebook
+
+_TOKEN = re.compile(r"\\(.)|(---)|(--)|(.)", re.S)
+
+
+def _text(raw: str) -> str:
+    """Literal text of Typst markup as Pandoc writes it: escapes undone, dashes as characters."""
+
+    def one(m: re.Match) -> str:
+        escaped, em, en, char = m.groups()
+        return escaped if escaped is not None else "—" if em else "–" if en else char
+
+    return _TOKEN.sub(one, raw)
+
+
+def _string(raw: str) -> str:
+    return re.sub(r"\\(.)", r"\1", raw)
+
+
+def _tables(typst: str, strings: bool) -> list[dict]:
+    """Each ``#table(...)`` of ``typst``: its columns, alignment, cells, caption and label."""
+    cell = re.compile(r'"((?:\\.|[^"\\])*)"' if strings else r"\[((?:\\.|[^\]\\])*)\]")
+    found = []
+    for m in re.finditer(r"#table\(\n(.*?)\n\s*\)", typst, re.S):
+        body = m.group(1)
+        after = typst[m.end() : m.end() + 2000]
+        caption = re.search(
+            r'caption: (?:figure\.caption\(\s*position: top, \s*)?\[\s*(?:#"((?:\\.|[^"\\])*)"|([^\]]*?))\s*\]',
+            after,
+        )
+        found.append(
+            {
+                "columns": re.search(r"columns: (.*),\n", body + "\n").group(1),
+                "align": re.search(r"align: (.*),\n", body + "\n").group(1),
+                "cells": [
+                    (_string if strings else _text)(c)
+                    for line in body.splitlines()
+                    if not re.match(r"\s*(columns|align|table\.hline)", line)
+                    for c in cell.findall(line)
+                ],
+                "caption": _string(caption.group(1))
+                if caption.group(1) is not None
+                else _text(caption.group(2)),
+                "label": re.search(r"<(tbl-[^>]+)>", after).group(1),
+            }
+        )
+    return found
+
+
+def _offered(year_dir) -> list[dict]:
+    """Every output of the year's executed notebooks that offers Typst."""
+    return [
+        output["data"]
+        for nb in sorted((year_dir / "notebooks").glob("*.ipynb"))
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        for output in cell.get("outputs", [])
+        if TYPST in output.get("data", {})
+    ]
+
+
+def test_every_tables_typst_is_what_pandoc_makes_of_its_markdown(demo_runs, quarto):
+    offered = _offered(demo_runs["2023-24"])
+    assert len(offered) >= 40  # every table of the report
+    markdown = "\n\n".join("".join(data[MARKDOWN]) for data in offered)
+    pandoc = subprocess.run(
+        [quarto, "pandoc", "-f", "markdown", "-t", "typst", "--wrap=none"],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    theirs = _tables(pandoc, strings=False)
+    ours = [t for data in offered for t in _tables("".join(data[TYPST]), strings=True)]
+    assert len(ours) == len(theirs) == len(offered)
+    assert any(t["columns"].startswith("(") for t in ours)  # relative widths are checked too
+    for mine, pandocs in zip(ours, theirs, strict=True):
+        assert mine == pandocs
+
+
+def _md(data: dict) -> str:
+    return "".join(data.get(MARKDOWN, ""))
+
+
+def test_the_pdfs_copy_of_a_notebook_takes_each_tables_typst_and_the_sites_drops_it(
+    demo_runs, tmp_path
+):
+    executed = demo_runs["2023-24"] / "notebooks" / "07-who-complained.ipynb"
+    pdf, site = tmp_path / "pdf.ipynb", tmp_path / "site.ipynb"
+    _quarto_notebook(executed, pdf, website=False)
+    _quarto_notebook(executed, site, website=True)
+    pdf_outputs = [
+        o.get("data", {})
+        for c in json.loads(pdf.read_text())["cells"]
+        for o in c.get("outputs", [])
+    ]
+    raw = [_md(d) for d in pdf_outputs if _md(d).startswith("```{=typst}")]
+    assert len(raw) == 2  # the section's two tables, as raw Typst blocks
+    assert all("<tbl-07-complainants-" in r and r.rstrip().endswith("```") for r in raw)
+    assert not any(TYPST in d or "text/html" in d for d in pdf_outputs)
+    site_outputs = [
+        o.get("data", {})
+        for c in json.loads(site.read_text())["cells"]
+        for o in c.get("outputs", [])
+    ]
+    assert not any(TYPST in d for d in site_outputs)
+    assert sum('<table class="report-table"' in _md(d) for d in site_outputs) == 2
