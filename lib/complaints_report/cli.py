@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from . import __version__, paths
+from . import __version__, kernels, paths
 from .files import write_json_atomic
 
 log = logging.getLogger("complaints_report")
@@ -180,6 +180,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             publish=not args.no_publish,
             force=args.force,
+            warm=args.warm,
         )
     except YearBusy as exc:
         print(f"The run for {args.financial_year} did not start: {exc}", file=sys.stderr)
@@ -363,25 +364,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .calendar import FinancialYear
-    from .params import ParamsError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
     _setup_logging(args.verbose)
+    # A run starts the warm process its sections' kernels are forked from (kernels.py) before
+    # anything else, pandas included, is imported: it imports while the run gets going.
+    args.warm = kernels.warm_up() if args.func is cmd_run else None
     try:
-        if getattr(args, "financial_year", None):
-            FinancialYear.parse(args.financial_year)
-        return args.func(args)
-    except ParamsError as exc:
-        print(f"params: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        from .calendar import FinancialYear
+        from .params import ParamsError
+
+        try:
+            if getattr(args, "financial_year", None):
+                FinancialYear.parse(args.financial_year)
+            return args.func(args)
+        except ParamsError as exc:
+            print(f"params: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    finally:
+        if args.warm:
+            args.warm.close()
 
 
 if __name__ == "__main__":

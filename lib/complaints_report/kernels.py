@@ -57,6 +57,12 @@ PRELOAD = (
     "complaints_report.content.timescales",
 )
 
+#: The kernelspec every section notebook names.
+KERNEL = "python3"
+
+#: Set to 0 to start every section's kernel the plain way.
+WARM_ENV = "COMPLAINTS_REPORT_WARM"
+
 #: How long a section waits for the zygote to answer (it may still be importing) before it
 #: starts a plain kernel instead.
 ANSWER_TIMEOUT = 120.0
@@ -88,6 +94,22 @@ def kernel_python(kernel_name: str) -> list[str] | None:
     return split[0] if split and split[1] == ["-f", "{connection_file}"] else None
 
 
+def warm_up(kernel_name: str = KERNEL) -> Zygote | None:
+    """Start the zygote for ``kernel_name``'s kernels; None (sections start plain kernels) when
+    warm kernels are switched off (``$COMPLAINTS_REPORT_WARM=0``), the kernelspec is not the
+    plain ipykernel launcher, or no Unix socket can be made here."""
+    if os.environ.get(WARM_ENV, "1").strip() == "0":
+        return None
+    python = kernel_python(kernel_name)
+    if not python:
+        return None
+    try:
+        return Zygote(python)
+    except OSError as exc:  # no Unix socket here (a temp path too long, say)
+        log.warning("kernel warm-up unavailable (%s): sections start plain kernels", exc)
+        return None
+
+
 class Zygote:
     """The warm process the run's kernels are forked from; a context manager.
 
@@ -97,6 +119,8 @@ class Zygote:
     """
 
     def __init__(self, python: list[str], preload: tuple[str, ...] = PRELOAD):
+        self.python = python
+        self._closed = False
         self._dir = Path(tempfile.mkdtemp(prefix="complaints-kernels-"))  # private: mode 0700
         self.address = str(self._dir / "zygote.sock")
         self._stderr = tempfile.TemporaryFile()
@@ -128,7 +152,11 @@ class Zygote:
         self.close()
 
     def close(self) -> None:
-        """Stop the zygote (kernels it forked are on their own and are not touched)."""
+        """Stop the zygote (kernels it forked are on their own and are not touched); again,
+        nothing."""
+        if self._closed:
+            return
+        self._closed = True
         code = self.process.poll()
         if code is None:
             self.process.terminate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,9 +22,9 @@ from .validation import Problem
 
 log = logging.getLogger(__name__)
 
-KERNEL = "python3"
+KERNEL = kernels.KERNEL
 #: Set to 0 to start every section's kernel the plain way (see ``kernels.py``).
-WARM_ENV = "COMPLAINTS_REPORT_WARM"
+WARM_ENV = kernels.WARM_ENV
 TO_FILL_IN = "TO FILL IN"
 
 
@@ -80,6 +81,21 @@ class RunResult:
     nothing_changed: bool = False
 
 
+def _papermill():
+    """papermill and its PapermillExecutionError, imported for a worker.
+
+    jsonschema, which nbformat validates notebooks with, imports rfc3987_syntax whenever it is
+    installed (JupyterLab's jupyter-events installs it) only to check the "iri" string format,
+    which no notebook schema uses. Building that module's grammar took each worker about 1.8 s
+    here (``import papermill`` 2.5-3.7 s, 0.9-1.0 s without it), so a worker goes without.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # None: "import rfc3987_syntax" fails
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    return papermill, PapermillExecutionError
+
+
 def _execute(
     section: Section,
     notebook_in: str,
@@ -92,9 +108,7 @@ def _execute(
     ``zygote`` is ``(address, interpreter command)`` of the warm process to take the kernel from (see
     ``kernels.py``); without it Papermill starts a plain kernel.
     """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
+    pm, PapermillExecutionError = _papermill()
     # The worker's stderr (the kernel's warnings) goes to a log beside the executed notebook,
     # so the run's own output stays readable and nothing is lost.
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -276,6 +290,7 @@ def run_year(
     progress: bool = True,
     publish: bool = True,
     force: bool = False,
+    warm: kernels.Zygote | None = None,
 ) -> RunResult:
     """Validate the data set, write figures.json, execute the section notebooks, publish.
 
@@ -288,10 +303,27 @@ def run_year(
     year is in progress, ``DataError`` for a bad export, ``RunFailed`` when a notebook fails
     (the partly executed notebooks stay in the staging folder for inspection until the next
     run) and ``PublishError``; in every case ``<out>/<FY>/`` is left exactly as it was.
+
+    The warm process the sections' kernels are forked from (``kernels.py``) starts first, so
+    that it imports while the run reads its params, data and cache; ``warm`` is one the caller
+    started sooner still (the CLI does, before it imports pandas). The run stops it.
     """
+    started = time.perf_counter()
+    warm = warm or kernels.warm_up(KERNEL)
+    try:
+        return _run_year(
+            financial_year, data, out, only, workers, progress, publish, force, warm, started
+        )
+    finally:
+        if warm:
+            warm.close()
+
+
+def _run_year(
+    financial_year, data, out, only, workers, progress, publish, force, warm, started
+) -> RunResult:
     from . import staging
 
-    started = time.perf_counter()
     params = load_params(financial_year, overrides={"data": data})
     log_start(params)
     if not params.data_dir.is_dir():
@@ -309,7 +341,7 @@ def run_year(
             return result
         stage = staging.begin(year_dir)
         try:
-            staged = _run_staged(params, keys, stage, only, workers, progress, publish, force)
+            staged = _run_staged(params, keys, stage, only, workers, progress, publish, force, warm)
         except DataError:
             staging.discard(stage)  # nothing in it but a copy of the last good outputs
             raise
@@ -386,8 +418,10 @@ def _run_staged(
     progress: bool,
     publish: bool,
     force: bool,
+    warm: kernels.Zygote | None = None,
 ) -> RunResult:
-    """The run itself, in ``year_dir`` (the staging copy of the year's outputs)."""
+    """The run itself, in ``year_dir`` (the staging copy of the year's outputs); ``warm``: the
+    zygote the sections' kernels are forked from, if any."""
     from . import cache
 
     nb_dir = year_dir / "notebooks"
@@ -407,7 +441,7 @@ def _run_staged(
     else:
         to_run = chosen
     # The warm process the kernels are forked from imports while the data is read.
-    with _warm_kernels(to_run) as zygote:
+    with _warm_kernels(to_run, warm) as zygote:
         if reuse:
             log.info("data set, settings and library unchanged since the last run: figures reused")
         else:
@@ -456,24 +490,15 @@ def _run_staged(
 
 
 @contextlib.contextmanager
-def _warm_kernels(sections: list[Section]):
-    """``(address, python)`` of a zygote for the sections' kernels (see ``kernels.py``), or None
-    when there is nothing to run, warm kernels are switched off (``$COMPLAINTS_REPORT_WARM=0``)
-    or the ``python3`` kernelspec is not the plain ipykernel launcher."""
-    python = None
-    if sections and os.environ.get(WARM_ENV, "1").strip() != "0":
-        python = kernels.kernel_python(KERNEL)
-    if not python:
-        yield None
-        return
+def _warm_kernels(sections: list[Section], zygote: kernels.Zygote | None):
+    """``(address, python)`` of ``zygote`` for the sections' kernels (see ``kernels.py``), or
+    None when there is nothing to run or no zygote; the zygote is stopped on leaving, before the
+    run publishes."""
     try:
-        zygote = kernels.Zygote(python)
-    except OSError as exc:  # no Unix socket here (a temp path too long, say): plain kernels
-        log.warning("kernel warm-up unavailable (%s): sections start plain kernels", exc)
-        yield None
-        return
-    with zygote:
-        yield zygote.address, python
+        yield (zygote.address, zygote.python) if sections and zygote else None
+    finally:
+        if zygote:
+            zygote.close()
 
 
 def _execute_sections(params, sections, year_dir, workers, progress, result, zygote=None) -> None:

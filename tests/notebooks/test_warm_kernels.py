@@ -7,6 +7,8 @@ import copy
 import logging
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -16,7 +18,7 @@ import pytest
 from tiny_data import cover_notebook
 
 from complaints_report import kernels, paths
-from complaints_report.run import KERNEL, RunFailed, run_year
+from complaints_report.run import KERNEL, NoDataFolder, RunFailed, run_year
 from complaints_report.sections import SECTIONS
 
 TIMINGS = {"start_time", "end_time", "duration"}
@@ -173,3 +175,52 @@ def test_no_unix_socket_for_the_zygote_leaves_plain_kernels_to_run(tmp_path, mon
         )
     assert [p.name for p in result.executed] == [SECTIONS[0].notebook]
     assert "kernel warm-up unavailable" in caplog.text
+
+
+def test_a_run_stops_the_warm_process_it_was_given_whatever_happens(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINTS_REPORT_WARM", "1")
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", cover_notebook(tmp_path, "x = 40 + 2"))
+    warm = kernels.warm_up()
+    assert warm is not None
+    result = run_year(
+        "2023-24",
+        out=str(tmp_path / "out"),
+        only=["cover"],
+        progress=False,
+        publish=False,
+        warm=warm,
+    )
+    assert [p.name for p in result.executed] == [SECTIONS[0].notebook]
+    assert warm.process.poll() is not None  # stopped once the sections had run
+    # A run that stops before any section (no data folder) stops it too.
+    warm = kernels.warm_up()
+    with pytest.raises(NoDataFolder):
+        run_year("2023-24", data=str(tmp_path / "no-such-folder"), publish=False, warm=warm)
+    assert warm.process.poll() is not None
+
+
+def test_warm_kernels_switched_off_start_no_warm_process(monkeypatch):
+    monkeypatch.setenv("COMPLAINTS_REPORT_WARM", "0")
+    assert kernels.warm_up() is None
+
+
+def test_a_zygote_closed_twice_says_nothing_the_second_time(python, caplog):
+    zygote = kernels.Zygote(python)
+    zygote.close()
+    with caplog.at_level(logging.WARNING):
+        zygote.close()
+    assert zygote.process.poll() is not None and caplog.text == ""
+
+
+def test_a_worker_imports_papermill_without_building_the_iri_grammar():
+    # In a fresh process, as a worker starts: the notebooks still validate and execute.
+    code = (
+        "import sys\n"
+        "from complaints_report.run import _papermill\n"
+        "pm, err = _papermill()\n"
+        "import nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n"
+        "assert sys.modules['rfc3987_syntax'] is None, sys.modules['rfc3987_syntax']\n"
+        "assert err.__name__ == 'PapermillExecutionError'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
