@@ -665,15 +665,18 @@ def check_pdf(pdf: Path) -> None:
 def _display_title(pdf: Path) -> None:
     """Ask PDF viewers to show the document's title, not its file name (PDF/UA), which Typst
     sets only for a PDF/UA-1 document (and Quarto's book contents page is not valid PDF/UA-1
-    structure, so that standard cannot be asked of Typst). Everything else is kept as it is."""
-    from pypdf import PdfReader, PdfWriter
+    structure, so that standard cannot be asked of Typst). Everything else is kept as it is.
 
-    writer = PdfWriter(clone_from=PdfReader(pdf))
-    prefs = writer.viewer_preferences or writer.create_viewer_preferences()
-    prefs.display_doctitle = True
+    pikepdf (qpdf) does it in about 0.1 s for the demo report's 67 pages; pypdf took 1.2-1.4 s
+    to clone and write the whole structure tree, with the reader waiting."""
+    import pikepdf
+
     tmp = pdf.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
-        writer.write(fh)
+    with pikepdf.open(pdf) as doc:
+        prefs = doc.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+        prefs.DisplayDocTitle = True
+        doc.Root.ViewerPreferences = prefs
+        doc.save(tmp)
     os.replace(tmp, pdf)
     check_pdf(pdf)
 
