@@ -86,6 +86,13 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
         time.sleep(0.2)
 
 
+def _as_in_a_terminal() -> None:
+    """In the run's process before it starts: Ctrl+C's signal handled as in a terminal. A job a
+    shell started in the background (as a CI runner may start the tests) inherits SIGINT
+    ignored, and Python then never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_run(out: Path, log: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         _cli("run", "2023-24", "--out", str(out), "--force", "--no-progress", *extra),
@@ -93,6 +100,7 @@ def _start_run(out: Path, log: Path, *extra: str) -> subprocess.Popen:
         stderr=log.open("w", encoding="utf-8"),
         start_new_session=True,  # its own process group: the kill takes the kernels too
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_as_in_a_terminal,
     )
 
 
