@@ -23,8 +23,6 @@ from .validation import Problem
 log = logging.getLogger(__name__)
 
 KERNEL = kernels.KERNEL
-#: Set to 0 to start every section's kernel the plain way (see ``kernels.py``).
-WARM_ENV = kernels.WARM_ENV
 TO_FILL_IN = "TO FILL IN"
 
 
@@ -308,57 +306,48 @@ def run_year(
     that it imports while the run reads its params, data and cache; ``warm`` is one the caller
     started sooner still (the CLI does, before it imports pandas). The run stops it.
     """
-    started = time.perf_counter()
-    warm = warm or kernels.warm_up(KERNEL)
-    try:
-        return _run_year(
-            financial_year, data, out, only, workers, progress, publish, force, warm, started
-        )
-    finally:
-        if warm:
-            warm.close()
-
-
-def _run_year(
-    financial_year, data, out, only, workers, progress, publish, force, warm, started
-) -> RunResult:
     from . import staging
 
-    params = load_params(financial_year, overrides={"data": data})
-    log_start(params)
-    if not params.data_dir.is_dir():
-        raise NoDataFolder(params)
-    year_dir = paths.year_output_dir(params.financial_year, out)
-    keys = _Keys.of(params)
-    with staging.year_lock(year_dir):
-        if not (only or force) and _up_to_date(keys, year_dir, publish):
-            log.info(
-                "nothing changed since the last run of %s: no section re-executed, site as it was",
-                params.financial_year,
-            )
-            result = RunResult(params.financial_year, year_dir, nothing_changed=True)
-            result.seconds = time.perf_counter() - started
-            return result
-        stage = staging.begin(year_dir)
-        try:
-            staged = _run_staged(params, keys, stage, only, workers, progress, publish, force, warm)
-        except DataError:
-            staging.discard(stage)  # nothing in it but a copy of the last good outputs
-            raise
-        staging.commit(stage, year_dir)
-    result = RunResult(
-        params.financial_year,
-        year_dir,
-        executed=[year_dir / "notebooks" / p.name for p in staged.executed],
-        site=year_dir / "site" if staged.site is not None else None,
-    )
-    if publish:
-        from .publish import publish_index
+    started = time.perf_counter()
+    # Zygote.__exit__ stops the warm process, whichever way the run ends.
+    with warm or kernels.warm_up(KERNEL) or contextlib.nullcontext() as warm:
+        params = load_params(financial_year, overrides={"data": data})
+        log_start(params)
+        if not params.data_dir.is_dir():
+            raise NoDataFolder(params)
+        year_dir = paths.year_output_dir(params.financial_year, out)
+        keys = _Keys.of(params)
+        with staging.year_lock(year_dir):
+            if not (only or force) and _up_to_date(keys, year_dir, publish):
+                log.info(
+                    "nothing changed since the last run of %s: no section re-executed, site as it was",
+                    params.financial_year,
+                )
+                result = RunResult(params.financial_year, year_dir, nothing_changed=True)
+                result.seconds = time.perf_counter() - started
+                return result
+            stage = staging.begin(year_dir)
+            try:
+                staged = _run_staged(
+                    params, keys, stage, only, workers, progress, publish, force, warm
+                )
+            except DataError:
+                staging.discard(stage)  # nothing in it but a copy of the last good outputs
+                raise
+            staging.commit(stage, year_dir)
+        result = RunResult(
+            params.financial_year,
+            year_dir,
+            executed=[year_dir / "notebooks" / p.name for p in staged.executed],
+            site=year_dir / "site" if staged.site is not None else None,
+        )
+        if publish:
+            from .publish import publish_index
 
-        publish_index(out)
-    result.seconds = time.perf_counter() - started
-    log.info("%s: outputs in place in %s", params.financial_year, year_dir)
-    return result
+            publish_index(out)
+        result.seconds = time.perf_counter() - started
+        log.info("%s: outputs in place in %s", params.financial_year, year_dir)
+        return result
 
 
 @dataclass

@@ -363,12 +363,11 @@ class ReportTable:
         )
         return "\n".join(lines)
 
-    def _pipe_table(self) -> tuple[list[str], list[str], str, str | None]:
-        """The pipe table's lines (header, rule, rows), each column's rule, and the caption and
-        note as Markdown inline text."""
+    def _pipe_table(self, shown: pd.DataFrame) -> tuple[list[str], list[str], str, str | None]:
+        """The pipe table of ``shown`` (:meth:`display_frame`): its lines (header, rule, rows),
+        each column's rule, and the caption and note as Markdown inline text."""
         from .display import md_escape
 
-        shown = self.display_frame()
         columns = list(shown.columns)
         cells = [[md_escape(v) for v in row] for row in shown.itertuples(index=False, name=None)]
         heads = [md_escape(c) for c in columns]
@@ -387,7 +386,7 @@ class ReportTable:
         Numbers are right-aligned. Column widths follow the longest cell of each column, so a
         wide table fills the page and its text columns wrap.
         """
-        lines, _, title, note = self._pipe_table()
+        lines, _, title, note = self._pipe_table(self.display_frame())
         lines += ["", f": {title} {{#tbl-{self.name}}}"]
         if note:
             lines += ["", note]
@@ -400,8 +399,8 @@ class ReportTable:
         filters (about 0.1 s a table). The same columns, widths and alignment as Pandoc gives the
         pipe table; text goes in as Typst strings, literal as the Markdown's escapes make it.
         """
-        lines, rules, _, _ = self._pipe_table()
         shown = self.display_frame()
+        lines, rules, _, _ = self._pipe_table(shown)
         # Pandoc gives a pipe table relative column widths (its rule's dashes) only when a line
         # of it is wider than the page's 72 columns; otherwise Typst sizes the columns.
         if max(len(line) for line in lines) > _PANDOC_COLUMNS:
