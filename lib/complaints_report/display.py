@@ -99,10 +99,14 @@ def boxed(paras: list[str], *, css_class: str, label: str) -> Shown:
     """A labelled box of paragraphs (the analyst's commentary).
 
     HTML: ``<aside class=…>`` for the website. Markdown: a Quarto callout titled ``label``
-    for the PDF, which readers see as a framed note.
+    for the PDF, which readers see as a framed note. Typst: that callout as Quarto writes it
+    for the Typst PDF (its ``callout`` function, a note's colours, no icon), its text as Typst
+    strings, so that a PDF whose only change is a commentary can be compiled again from the
+    last render's Typst (see ``publish.py``).
     """
     body_html = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
     body_md = "\n\n".join(md_escape(p) for p in paras)
+    body_typst = "".join(f"#{typst_text(p)}\n\n" for p in paras)
     return Shown(
         plain=f"{label}: " + "\n\n".join(paras),
         markdown=(
@@ -110,6 +114,11 @@ def boxed(paras: list[str], *, css_class: str, label: str) -> Shown:
             f"title={md_attribute(label)}}}\n{body_md}\n:::"
         ),
         html=f'<aside class="{css_class}" aria-label="{html.escape(label, quote=True)}">{body_html}</aside>',
+        typst=(
+            f"#callout(\nbody: \n[\n{body_typst}]\n, \ntitle: \n[\n#{typst_text(label)}\n]\n, \n"
+            'background_color: \nrgb("#dae6fb")\n, \nicon_color: \nrgb("#0758E5")\n, \n'
+            "icon: \nnone\n, \nbody_background_color: \nwhite\n)"
+        ),
     )
 
 

@@ -19,9 +19,9 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from bs4 import BeautifulSoup
 
 from . import paths
 from .display import CHART_DIR, CSV_DIR
@@ -31,6 +31,9 @@ from .display import TYPST as TYPST_MIME
 from .files import atomic_write_text
 from .params import Params, load_params
 from .sections import SECTIONS, Section
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +123,7 @@ def _section_body(executed: Path, exporter) -> str:
                 o for o in cell.get("outputs", []) if o.get("output_type") != "stream"
             ]
     body, _ = exporter.from_notebook_node(nb)
-    soup = BeautifulSoup(body, "html.parser")
+    soup = _soup(body)
     for a in soup.select("a.anchor-link"):
         a.decompose()
     for div in soup.find_all("div", id=True):
@@ -139,6 +142,13 @@ def _section_body(executed: Path, exporter) -> str:
         if not cell.get_text(strip=True) and not cell.find(["img", "table", "figure"]):
             cell.decompose()
     return str(soup)
+
+
+def _soup(body: str) -> BeautifulSoup:
+    """``body`` parsed for the offline publisher (bs4 is imported only when that publishes)."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(body, "html.parser")
 
 
 def _copy_csvs(soup: BeautifulSoup, tables_src: Path, tables_dst: Path) -> None:
@@ -327,7 +337,7 @@ def _pdf_html(params: Params, chapters: list[Chapter], bodies: dict[str, str]) -
     )
     sections = []
     for ch in chapters:
-        soup = BeautifulSoup(bodies[ch.page], "html.parser")
+        soup = _soup(bodies[ch.page])
         _shift_headings(soup, 1)  # chapter titles are h2 under the report's h1
         for p in soup.select("p.download"):
             p.decompose()
@@ -388,7 +398,7 @@ def build_offline(params: Params, chapters: list[Chapter], year_dir: Path, site:
     """The whole site and PDF, without Quarto: nbconvert for the pages, WeasyPrint for the PDF."""
     bodies = _offline_bodies(params, chapters, year_dir)
     for body in bodies.values():
-        _copy_csvs(BeautifulSoup(body, "html.parser"), year_dir / CSV_DIR, site / CSV_DIR)
+        _copy_csvs(_soup(body), year_dir / CSV_DIR, site / CSV_DIR)
     pdf = pdf_name(params)
     _write_pdf(_pdf_html(params, chapters, bodies), site / pdf)
     pdf_size = _size((site / pdf).stat().st_size)
@@ -499,14 +509,24 @@ def _quarto_notebook(executed: Path, target: Path, website: bool = True) -> None
     loads nothing from another server.
     """
     nb = json.loads(executed.read_text(encoding="utf-8"))
-    for cell in nb.get("cells", []):
+    if not website:
+        # When and how long each cell ran, which Quarto does not show, and the random id Papermill
+        # gives the cell it injects: without them (ids by position instead) the PDF's copy of a
+        # notebook run again changes only where its outputs do (see _typst_edits).
+        nb.get("metadata", {}).pop("papermill", None)
+    for i, cell in enumerate(nb.get("cells", [])):
+        if not website:
+            for record in ("papermill", "execution"):
+                cell.get("metadata", {}).pop(record, None)
+            if "id" in cell:
+                cell["id"] = f"cell-{i}"
         for output in cell.get("outputs", []):
             data = output.get("data") or {}
             typst = data.pop(TYPST_MIME, None)
             if typst is not None and not website and MARKDOWN_MIME in data:
-                # Typst markup the output offers (a table): the PDF takes it as it is.
-                data.pop(HTML_MIME, None)
-                data[MARKDOWN_MIME] = _raw_block("".join(typst), "typst")
+                # Typst markup the output offers (a table, a commentary): the PDF takes it as
+                # it is, and nothing else of the output.
+                output["data"] = {MARKDOWN_MIME: _raw_block("".join(typst), "typst")}
                 continue
             if HTML_MIME in data and MARKDOWN_MIME in data:
                 html_text = "".join(data.pop(HTML_MIME))
@@ -595,6 +615,9 @@ def _stage_book(
             # is dropped from the PDF. Without this Quarto would still convert every HTML
             # table for Typst first (a `quarto run juice.ts` each: over a minute in all).
             "html-table-processing": "none",
+            # The book's Typst (index.typ), kept for the next publish: a PDF whose only change
+            # is Typst the notebooks offer is compiled again from it (see _typst_edits).
+            "keep-typ": True,
         }
     else:
         formats.pop("typst", None)
@@ -726,29 +749,49 @@ def build_with_quarto(
         renders: dict[str, tuple[Path, str, list[str]]] = {}
         if changed is None:
             log.info("Quarto: rendering the whole book, %d pages", len(chapters) + 1)
-            renders["website"] = (stage, "html", [])
+            renders["website"] = (stage, _quarto_render(quarto, [], "html"))
             project = stage
         else:
             project = last
             pages = [name for name in changed if _is_page(name)]
             if pages:
-                renders["website"] = (last, "html", pages)
+                renders["website"] = (last, _quarto_render(quarto, pages, "html"))
             log.info(
                 "Quarto: %s",
                 f"{len(pages)} of {len(chapters)} page(s) changed; rendering just those"
                 if changed
                 else "nothing changed since the last publish; site and PDF as they were",
             )
+        last_pdf, pdf_stage = pdf_project(year_dir), Path(tmp) / "pdf"
+        edits = None
         if typst and changed != []:
-            # The PDF is rendered beside the website, from its own project (a Quarto render
-            # owns its project's _site/ and .quarto/).
-            (Path(tmp) / "pdf").mkdir()
-            _stage_book(params, config, chapters, year_dir, Path(tmp) / "pdf", typst, False)
-            renders["PDF"] = (Path(tmp) / "pdf", "typst", [])
+            # The PDF is made beside the website, from its own project (a Quarto render owns
+            # its project's _site/ and .quarto/): compiled again from the last render's Typst
+            # when the notebooks changed only in the Typst they offer, else rendered whole.
+            pdf_stage.mkdir()
+            _stage_book(params, config, chapters, year_dir, pdf_stage, typst, False)
+            order = [ch.section.notebook for ch in chapters]
+            edits = _typst_edits(last_pdf, pdf_stage, quarto_id, order) if incremental else None
+            if edits is None:
+                log.info("Quarto: rendering the whole PDF")
+                renders["PDF"] = (pdf_stage, _quarto_render(quarto, [], "typst"))
+            else:
+                log.info(
+                    "Quarto: %d section(s) changed only in their tables' or commentary's Typst; "
+                    "compiling the PDF again from the last render's Typst",
+                    len(edits.notebooks),
+                )
+                renders["PDF"] = (
+                    last_pdf,
+                    _typst_compile(quarto, last_pdf, pdf_stage / "_site" / pdf),
+                )
         try:
             for name in changed or []:
                 shutil.copy2(stage / name, last / name)
-            _render(quarto, renders)
+            if edits is not None:
+                # From here the kept PDF project is half updated until the PDF is made.
+                edits.apply(last_pdf, pdf_stage)
+            _render(renders)
             out = project / "_site"
             if changed:
                 # Quarto renders a page's own images; the tables' CSVs are project resources,
@@ -772,6 +815,8 @@ def build_with_quarto(
         except BaseException:
             if changed is not None:
                 shutil.rmtree(last, ignore_errors=True)  # half updated: the next publish is whole
+            if edits is not None:
+                shutil.rmtree(last_pdf, ignore_errors=True)
             raise
         shutil.copytree(out, site, dirs_exist_ok=True)
         if changed is None:
@@ -779,6 +824,11 @@ def build_with_quarto(
             (stage / _QUARTO_STAMP).write_text(quarto_id, encoding="utf-8")
             last.parent.mkdir(parents=True, exist_ok=True)
             _swap_in(stage, last)
+        if "PDF" in renders and edits is None:
+            # So is this whole PDF render, with its Typst.
+            (pdf_stage / _QUARTO_STAMP).write_text(quarto_id, encoding="utf-8")
+            last_pdf.parent.mkdir(parents=True, exist_ok=True)
+            _swap_in(pdf_stage, last_pdf)
 
 
 SITE_PROJECT = "quarto-site"
@@ -834,17 +884,123 @@ def _changes(last: Path, stage: Path, quarto_id: str) -> list[str] | None:
     return changed
 
 
-def _render(quarto: str, renders: dict[str, tuple[Path, str, list[str]]]) -> None:
-    """``quarto render [files] --to <format> --no-execute`` in each project of ``renders`` (what
-    it makes: (project folder, format, its files to render, or [] for the whole project)), all
-    at once; PublishError naming each one that failed."""
+def _quarto_render(quarto: str, files: list[str], to: str) -> list[str]:
+    """The command that renders ``files`` of a project (``[]``: the whole project) to ``to``."""
+    return [quarto, "render", *(files or ["."]), "--to", to, "--no-execute"]
+
+
+PDF_PROJECT = "quarto-pdf"
+_TYP = "index.typ"  # the book's Typst, as Quarto names it after the book's index.qmd
+# A raw Typst block in a staged notebook, as _raw_block writes it: its fence, then its text.
+_RAW_TYPST = re.compile(r"\A(`{3,})\{=typst\}\n(.*)\n\1\n\Z", re.S)
+
+
+def pdf_project(year_dir: Path) -> Path:
+    """Where the Quarto project of the year's last whole PDF render is kept, with its Typst."""
+    from .cache import CACHE_DIR
+
+    return year_dir / CACHE_DIR / PDF_PROJECT
+
+
+def _raw_typst(notebook: Path) -> tuple[str, list[str]]:
+    """A staged notebook without the text of its raw Typst blocks, and those texts in order."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    texts = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            found = _RAW_TYPST.match("".join(data.get(MARKDOWN_MIME) or ""))
+            if found:
+                texts.append(found.group(2))
+                data[MARKDOWN_MIME] = None
+    return json.dumps(nb, sort_keys=True), texts
+
+
+@dataclass
+class TypstEdits:
+    """How the book's Typst changes: its text, and the staged notebooks that changed."""
+
+    typ: str
+    notebooks: list[str]
+
+    def apply(self, last: Path, stage: Path) -> None:
+        """Make the kept project ``last`` the freshly staged ``stage``, Typst included."""
+        atomic_write_text(last / _TYP, self.typ)
+        for name in self.notebooks:
+            shutil.copy2(stage / name, last / name)
+
+
+def _typst_edits(last: Path, stage: Path, quarto_id: str, order: list[str]) -> TypstEdits | None:
+    """The Typst that a whole render of the staged PDF project ``stage`` would make, from the
+    Typst of the last whole render kept in ``last``, when the only change is in the text of
+    raw Typst blocks (the tables' and commentary's Typst the notebooks offer): Pandoc writes
+    those into the book's Typst as they are, so each is found there in book order (``order``:
+    the notebooks) and replaced. None when a whole render is needed: another Quarto, any other
+    change (configuration, a heading, a sentence, a chart), a Typst setting Quarto reads from
+    outside the project, or a block not found."""
+    import filecmp
+
+    stamp = last / _QUARTO_STAMP
+    if not (
+        stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == quarto_id
+        and (last / _TYP).is_file()
+    ):
+        return None
+    if os.environ.get("QUARTO_PDF_STANDARD") or os.environ.get("TYPST_FONT_PATHS"):
+        return None  # Quarto adds these to its typst command: a whole render is asked for
+    before, now = _staged_files(last), _staged_files(stage)
+    before.pop(_TYP, None)
+    if before.keys() != now.keys() or sorted(n for n in now if _is_page(n)) != sorted(order):
+        return None
+    changed = [n for n in now if not filecmp.cmp(now[n], before[n], shallow=False)]
+    if any(not _is_page(n) for n in changed):
+        return None
+    typ = (last / _TYP).read_text(encoding="utf-8")
+    parts, at = [], 0
+    for name in order:
+        old_rest, old_texts = _raw_typst(before[name])
+        if name in changed:
+            new_rest, new_texts = _raw_typst(now[name])
+            if new_rest != old_rest or len(new_texts) != len(old_texts):
+                return None  # changed outside its Typst
+        else:
+            new_texts = old_texts
+        for old, new in zip(old_texts, new_texts, strict=True):
+            found = typ.find(old, at)
+            if found < 0:
+                return None
+            parts += [typ[at:found], new]
+            at = found + len(old)
+    return TypstEdits("".join(parts) + typ[at:], sorted(changed))
+
+
+def _typst_compile(quarto: str, project: Path, pdf: Path) -> list[str]:
+    """The command with which Quarto's render compiles the book's Typst of ``project`` to
+    ``pdf`` (``typstCompile`` in Quarto's core/typst.ts): Quarto's own Typst and fonts, the
+    project as root and the Typst packages Quarto staged in it."""
+    paths = subprocess.run([quarto, "--paths"], capture_output=True, text=True, check=True)
+    share = paths.stdout.splitlines()[1]
+    packages = project / ".quarto" / "typst" / "packages"
+    cmd = [quarto, "typst", "compile", "--root", str(project)]
+    if (packages / "local").is_dir():
+        cmd += ["--package-path", str(packages)]
+    if (packages / "preview").is_dir():
+        cmd += ["--package-cache-path", str(packages)]
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    return [*cmd, str(project / _TYP), "--font-path", f"{share}/formats/typst/fonts", str(pdf)]
+
+
+def _render(renders: dict[str, tuple[Path, list[str]]]) -> None:
+    """Run each command of ``renders`` (what it makes: (working folder, command), a Quarto
+    render or a Typst compile), all at once; PublishError naming each one that failed."""
     env = {**os.environ, "QUARTO_PRINT_STACK": "true"}
     running = {}
     try:
-        for what, (project, to, files) in renders.items():
+        for what, (project, command) in renders.items():
             errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
             proc = subprocess.Popen(
-                [quarto, "render", *(files or ["."]), "--to", to, "--no-execute"],
+                command,
                 cwd=project,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -856,7 +1012,7 @@ def _render(quarto: str, renders: dict[str, tuple[Path, str, list[str]]]) -> Non
         for what, (proc, errors) in running.items():
             if proc.wait() != 0:
                 errors.seek(0)
-                failed.append(f"quarto render of the {what} failed:\n{errors.read()[-3000:]}")
+                failed.append(f"Quarto could not make the {what}:\n{errors.read()[-3000:]}")
         if failed:
             raise PublishError("\n".join(failed))
     finally:

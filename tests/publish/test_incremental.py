@@ -1,9 +1,12 @@
 """Publishing with Quarto again after a change: only the changed pages are rendered into the last
-published project (``.cache/quarto-site/``), and the site is what a whole render makes."""
+published project (``.cache/quarto-site/``), the PDF is compiled again from the last render's
+Typst (``.cache/quarto-pdf/``) when only Typst the notebooks offer changed, and the site and
+PDF are what a whole render makes."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -20,7 +23,10 @@ from complaints_report.publish import (
     _QUARTO_STAMP,
     PublishError,
     _changes,
+    _quarto_notebook,
+    _typst_edits,
     pdf_name,
+    pdf_project,
     publish_year,
     site_project,
 )
@@ -72,6 +78,8 @@ def test_one_changed_page_is_rendered_alone_into_what_a_whole_render_makes(
     caplog.clear()
     site = publish_year(FY, out=str(quarto_year), use_quarto=True)
     assert f"1 of {len(SECTIONS)} page(s) changed" in caplog.text
+    assert "compiling the PDF again from the last render's Typst" in caplog.text
+    assert "rendering the whole PDF" not in caplog.text
     page = site / SECTIONS[6].notebook.replace(".ipynb", ".html")
     assert "edited for this test" in page.read_text(encoding="utf-8")
     pdf = site / pdf_name(load_params(FY))
@@ -93,6 +101,10 @@ def test_one_changed_page_is_rendered_alone_into_what_a_whole_render_makes(
     differ = [n for n in want if n != pdf.name and got[n].read_bytes() != want[n].read_bytes()]
     assert differ == [], "pages rendered alone differ from the whole render's"
     assert _pdf_text(pdf) == _pdf_text(whole / pdf.name)
+    # The Typst compiled is the Typst that Quarto's whole render wrote.
+    typ = (pdf_project(year_dir) / "index.typ").read_bytes()
+    assert b"edited for this test" in typ
+    assert typ == (pdf_project(whole_out / FY) / "index.typ").read_bytes()
 
     # Nothing changed since: nothing is rendered, the site (its PDF too) is as it was.
     before = _digest(site)
@@ -107,16 +119,17 @@ def test_one_changed_page_is_rendered_alone_into_what_a_whole_render_makes(
     _edit(year_dir, EDITED, "Most complaints (edited again) come from parents")
     render = publish._render
 
-    def no_pdf(quarto, renders):
-        render(quarto, renders)
-        project = renders["PDF"][0]
-        (project / "_site" / pdf.name).unlink()
+    def no_pdf(renders):
+        render(renders)
+        made = renders["PDF"][1][-1]  # the PDF the Typst compile wrote
+        Path(made).unlink()
 
     monkeypatch.setattr(publish, "_render", no_pdf)
     with pytest.raises(PublishError, match="was not written"):
         publish_year(FY, out=str(quarto_year), use_quarto=True)
     assert _digest(site) == before
     assert not site_project(year_dir).exists()
+    assert not pdf_project(year_dir).exists()
 
 
 def _project(root):
@@ -202,3 +215,132 @@ def test_anything_else_needs_a_whole_render(projects, change):
         for nb in ("01-a.ipynb", "02-b.ipynb"):
             (stage / nb).write_text('{"x": 1}', encoding="utf-8")
     assert _changes(last, stage, quarto_id) is None
+
+
+# --- the PDF compiled again from the last render's Typst ----------------------------------------
+
+QUARTO_ID = "quarto 1.10.18\n"
+ORDER = ["01-a.ipynb", "02-b.ipynb"]
+
+
+def _notebook(path, commentary, sentence="Most complaints come from parents.", ran="12:00"):
+    """An executed notebook as a section leaves it: a sentence, a commentary offering Typst, and
+    the run's own records (times, the id of Papermill's injected cell)."""
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": f"injected-{ran}",
+                "metadata": {"papermill": {"start_time": ran}, "execution": {"t": ran}},
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {"text/markdown": sentence, "text/plain": sentence},
+                    },
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {
+                            "text/markdown": "::: callout",
+                            "text/plain": f"Commentary: {commentary}",
+                            "text/html": f"<aside>{commentary}</aside>",
+                            "text/x-typst": f'#callout(body: [#"{commentary}"])',
+                        },
+                    },
+                ],
+                "source": "",
+                "execution_count": 1,
+            }
+        ],
+        "metadata": {"papermill": {"duration": ran}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def _pdf_project(root, commentary=("First.", "Second."), **kw):
+    (root / "executed").mkdir(parents=True, exist_ok=True)
+    for name, words in zip(ORDER, commentary, strict=True):
+        executed = _notebook(root / "executed" / name, words, **kw)
+        _quarto_notebook(executed, root / name, website=False)
+    (root / "_quarto.yml").write_text("book: {}\n", encoding="utf-8")
+    (root / "charts").mkdir(exist_ok=True)
+    (root / "charts" / "02-b-1.png").write_text("png", encoding="utf-8")
+    shutil.rmtree(root / "executed")
+    return root
+
+
+@pytest.fixture
+def pdf_projects(tmp_path):
+    last = _pdf_project(tmp_path / "last")
+    (last / _QUARTO_STAMP).write_text(QUARTO_ID, encoding="utf-8")
+    (last / "index.typ").write_text(
+        '#let x = 1\n= A\nMost complaints come from parents.\n#callout(body: [#"First."])\n'
+        '= B\nMost complaints come from parents.\n#callout(body: [#"Second."])\nend\n',
+        encoding="utf-8",
+    )
+    return last, tmp_path / "stage"
+
+
+def test_a_commentary_edit_is_made_in_the_last_renders_typst(pdf_projects):
+    last, stage = pdf_projects
+    _pdf_project(stage, ("First.", "Second, edited."), ran="13:00")  # run again, an hour on
+    edits = _typst_edits(last, stage, QUARTO_ID, ORDER)
+    assert edits.notebooks == ["02-b.ipynb"]
+    assert edits.typ == (last / "index.typ").read_text().replace('"Second."', '"Second, edited."')
+    edits.apply(last, stage)
+    assert (last / "02-b.ipynb").read_bytes() == (stage / "02-b.ipynb").read_bytes()
+    assert _typst_edits(last, stage, QUARTO_ID, ORDER).notebooks == []
+
+
+def test_the_same_typst_twice_is_edited_where_its_notebook_has_it(pdf_projects):
+    last, stage = pdf_projects
+    typ = (last / "index.typ").read_text().replace('"First."', '"Second."')
+    (last / "index.typ").write_text(typ, encoding="utf-8")
+    for name in ORDER:
+        (last / name).unlink()
+    _pdf_project(last, ("Second.", "Second."))
+    _pdf_project(stage, ("Second.", "Edited."))
+    edits = _typst_edits(last, stage, QUARTO_ID, ORDER)
+    assert edits.typ.index('"Second."') < edits.typ.index("= B") < edits.typ.index('"Edited."')
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "another Quarto",
+        "no kept Typst",
+        "a sentence",
+        "configuration",
+        "a chart",
+        "Typst not found",
+        "a PDF standard from the environment",
+    ],
+)
+def test_anything_but_typst_needs_a_whole_pdf_render(pdf_projects, change, monkeypatch):
+    last, stage = pdf_projects
+    quarto_id = QUARTO_ID
+    _pdf_project(stage, ("First.", "Second, edited."))
+    if change == "another Quarto":
+        quarto_id = "quarto 1.10.19\n"
+    elif change == "no kept Typst":
+        (last / "index.typ").unlink()
+    elif change == "a sentence":
+        for name in ORDER:
+            (stage / name).unlink()
+        _pdf_project(stage / "x", ("First.", "Second, edited."), sentence="Most came from parents.")
+        for name in ORDER:
+            shutil.move(stage / "x" / name, stage / name)
+        shutil.rmtree(stage / "x")
+    elif change == "configuration":
+        (stage / "_quarto.yml").write_text("book: {title: New}\n", encoding="utf-8")
+    elif change == "a chart":
+        (stage / "charts" / "02-b-1.png").write_text("png2", encoding="utf-8")
+    elif change == "Typst not found":
+        (last / "index.typ").write_text("= A\n= B\n", encoding="utf-8")
+    elif change == "a PDF standard from the environment":
+        monkeypatch.setenv("QUARTO_PDF_STANDARD", "ua-1")
+    assert _typst_edits(last, stage, quarto_id, ORDER) is None

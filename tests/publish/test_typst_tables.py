@@ -1,6 +1,7 @@
-"""The Typst PDF's tables: each table's Typst (``ReportTable.to_typst``) says what Pandoc makes
-of its Markdown pipe table (columns and their widths, alignment, every cell, the caption and
-label), checked against the Pandoc that Quarto runs, for every table of the demo report."""
+"""The Typst PDF's tables and commentary: each table's Typst (``ReportTable.to_typst``) says what
+Pandoc makes of its Markdown pipe table (columns and their widths, alignment, every cell, the
+caption and label), checked against the Pandoc that Quarto runs, for every table of the demo
+report; the commentary's Typst is the callout Quarto writes for its Markdown."""
 
 from __future__ import annotations
 
@@ -59,13 +60,13 @@ def _tables(typst: str, strings: bool) -> list[dict]:
 
 
 def _offered(year_dir) -> list[dict]:
-    """Every output of the year's executed notebooks that offers Typst."""
+    """Every table of the year's executed notebooks: the outputs whose Typst is a table."""
     return [
         output["data"]
         for nb in sorted((year_dir / "notebooks").glob("*.ipynb"))
         for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]
         for output in cell.get("outputs", [])
-        if TYPST in output.get("data", {})
+        if "#table(" in "".join(output.get("data", {}).get(TYPST, ""))
     ]
 
 
@@ -105,8 +106,9 @@ def test_the_pdfs_copy_of_a_notebook_takes_each_tables_typst_and_the_sites_drops
         for o in c.get("outputs", [])
     ]
     raw = [_md(d) for d in pdf_outputs if _md(d).startswith("```{=typst}")]
-    assert len(raw) == 2  # the section's two tables, as raw Typst blocks
-    assert all("<tbl-07-complainants-" in r and r.rstrip().endswith("```") for r in raw)
+    assert len(raw) == 3  # the section's two tables and its commentary, as raw Typst blocks
+    assert all("<tbl-07-complainants-" in r and r.rstrip().endswith("```") for r in raw[:2])
+    assert raw[2].startswith("```{=typst}\n#callout(") and "Most complaints come" in raw[2]
     assert not any(TYPST in d or "text/html" in d for d in pdf_outputs)
     site_outputs = [
         o.get("data", {})
@@ -115,3 +117,40 @@ def test_the_pdfs_copy_of_a_notebook_takes_each_tables_typst_and_the_sites_drops
     ]
     assert not any(TYPST in d for d in site_outputs)
     assert sum('<table class="report-table"' in _md(d) for d in site_outputs) == 2
+
+
+_CALLOUT = re.compile(
+    r"#callout\(\nbody: \n\[\n(.*?)\]\n, \ntitle: \n\[\n(.*?)\n\]\n(, .*?\n\))", re.S
+)
+
+
+def test_the_commentarys_typst_is_the_callout_quarto_makes_of_its_markdown(quarto, tmp_path):
+    """Quarto renders the commentary's Markdown to Typst; the Typst the commentary offers calls
+    the same function with the same arguments, and its paragraphs are the same text."""
+    from complaints_report.display import boxed
+
+    paras = [
+        "Children's complaints *rose*: #1 of 3, $2 <b> @someone [c] 50% -- and --- also \\ end",
+        'A "quoted" word, 1. not a list, - not a bullet, = not a heading, // not a comment',
+    ]
+    shown = boxed(paras, css_class="commentary", label="Commentary")
+    (tmp_path / "doc.qmd").write_text(
+        "---\nformat:\n  typst:\n    keep-typ: true\n---\n\n" + shown.markdown + "\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [quarto, "render", "doc.qmd", "--to", "typst"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
+    )
+    theirs = _CALLOUT.search((tmp_path / "doc.typ").read_text(encoding="utf-8"))
+    ours = _CALLOUT.fullmatch(shown.typst)
+    assert theirs and ours
+    assert ours.group(3) == theirs.group(3)  # colours, icon, background
+    assert _string(ours.group(2).removeprefix("#").strip('"')) == _text(theirs.group(2))
+    their_paras = [_text(p) for p in theirs.group(1).split("\n\n") if p.strip()]
+    our_paras = [
+        _string(p.removeprefix("#")[1:-1]) for p in ours.group(1).split("\n\n") if p.strip()
+    ]
+    assert our_paras == their_paras == [" ".join(p.split()) for p in paras]

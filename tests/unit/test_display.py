@@ -167,6 +167,10 @@ def test_commentary_is_an_aside_on_the_site_and_a_callout_in_the_pdf():
     assert data["text/markdown"].startswith('::: {.callout-note .commentary appearance="simple"')
     assert r"Two \$2\." in data["text/markdown"] and data["text/markdown"].endswith(":::")
     assert data["text/plain"] == "Commentary: One.\n\nTwo $2."
+    # The PDF's Typst: Quarto's callout, each paragraph a Typst string (literal text).
+    assert data["text/x-typst"].startswith('#callout(\nbody: \n[\n#"One."\n\n#"Two $2."\n\n]')
+    assert '[\n#"Commentary"\n]' in data["text/x-typst"]
+    assert data["text/x-typst"].endswith("body_background_color: \nwhite\n)")
 
 
 def test_the_notice_says_synthetic_data_in_every_form():
