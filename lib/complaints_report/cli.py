@@ -392,5 +392,20 @@ def main(argv: list[str] | None = None) -> int:
             args.warm.close()
 
 
+def entry() -> int:
+    """The ``complaints-report`` command: :func:`main`, then a quicker exit.
+
+    Everything still alive is frozen out of the garbage collector's last pass, which otherwise
+    walks every object of pandas, pyarrow and the rest once more as the interpreter shuts down
+    (about 0.25 s here, with the reader waiting); exit handlers still run. Only for the
+    command's own process: tests call :func:`main` in theirs."""
+    import gc
+
+    try:
+        return main()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(entry())

@@ -18,7 +18,6 @@ from .params import Params, load_params
 from .quality import log_notes, quality_notes
 from .reading import DataError, load_dataset
 from .sections import SECTIONS, Section, find
-from .validation import Problem
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +29,10 @@ class NoDataFolder(DataError):
     """The data set folder the params (or ``data=``) name does not exist."""
 
     def __init__(self, params: Params):
+        # Imported here: validation imports pandera, which a run that reuses its figures never
+        # needs (about 0.25 s before the run can start).
+        from .validation import Problem
+
         self.params = params
         super().__init__(
             [
