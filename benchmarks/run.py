@@ -114,6 +114,10 @@ def bench_commentary(tmp: Path, repeats: int) -> dict:
             raise SystemExit(
                 "a commentary edit did not have Quarto render its one page alone:\n" + text[-2000:]
             )
+        if "Typst PDF by Quarto" in text and "compiling the PDF again" not in text:
+            raise SystemExit(
+                "a commentary edit did not compile the PDF from the last Typst:\n" + text[-2000:]
+            )
         times.append(t)
         print(f"  one commentary edited {i + 1}/{repeats}: {t:.1f} s", flush=True)
     return summary(times)
