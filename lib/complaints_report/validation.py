@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from complaints_report.contract import CHOICES, ColumnSpec, TableSpec
 from complaints_report.reading import (
@@ -26,6 +26,9 @@ from complaints_report.reading import (
     _yesno,
     read_raw_tables,
 )
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,9 @@ def _rules(spec: ColumnSpec) -> list[Rule]:
 
 def _checks(spec: ColumnSpec) -> list[pa.Check]:
     """The rules of one raw text column as pandera checks (on whole columns of raw text)."""
+    # Imported here, not at the top: checking a data set runs the rules itself (see
+    # _value_problems), and importing pandera takes a third of a second of every command.
+    import pandera.pandas as pa
 
     def check(rule: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
         def run(s: pd.Series) -> pd.Series:
@@ -116,6 +122,8 @@ def _expected(spec: ColumnSpec, check: str) -> Callable[[str], str]:
 
 def schema_for(spec: TableSpec, present: Iterable[str]) -> pa.DataFrameSchema:
     """The pandera schema for the raw text of a table, over the contract columns present."""
+    import pandera.pandas as pa  # as in _checks
+
     present = set(present)
     return pa.DataFrameSchema(
         {
