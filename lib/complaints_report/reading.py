@@ -233,7 +233,9 @@ class Values:
     def __init__(self, s: pd.Series) -> None:
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
         raw = _text_array(uniques)
-        if len(codes) and codes.min() < 0:
+        #: Whether ``""`` was added for missing values (so the raw values may not be distinct).
+        self.blank_added = bool(len(codes) and codes.min() < 0)
+        if self.blank_added:
             codes = np.where(codes < 0, len(raw), codes)
             raw = pa.concat_arrays([raw, pa.array([""], type=pa.string())])
         self.index = s.index

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from complaints_report.contract import CHOICES, ColumnSpec, TableSpec
 from complaints_report.reading import (
@@ -202,6 +203,20 @@ def _before_received(raw: RawTable, column: str) -> list[_Found]:
     return [_found((raw.file, column, "before_received"), early, problems)] if len(early) else []
 
 
+def _stripped_codes(values: Values) -> np.ndarray:
+    """A code per distinct raw value, equal where the stripped values are equal.
+
+    Case references are nearly all distinct, so factorizing the stripped ones again costs as
+    much as reading them; when stripping changed none, the distinct raw values are the codes.
+    """
+    raw, stripped = values.raw_arrow, values.stripped_arrow
+    unchanged = pc.all(pc.equal(pc.binary_length(raw), pc.binary_length(stripped))).as_py()
+    if unchanged is not False and not values.blank_added:
+        return np.arange(len(raw))
+    codes, _ = pd.factorize(values.stripped)
+    return codes
+
+
 def _cross_problems(raw: RawTable) -> list[_Found]:
     """Checks across columns and rows of complaints: response and panel dates, panels only
     at Stage 3, and duplicate stages."""
@@ -243,7 +258,7 @@ def _cross_problems(raw: RawTable) -> list[_Found]:
     if {"case_ref", "stage"} <= set(frame.columns):
         refs, stages = raw.values("case_ref"), raw.values("stage")
         # Codes of the stripped case_ref and of the canonical stage, per row.
-        ref_codes, _ = pd.factorize(refs.stripped)
+        ref_codes = _stripped_codes(refs)
         ref_blank = _blank(refs.stripped).to_numpy()
         stage_names = _choice(stages.stripped, CHOICES["stage"])
         stage_codes, stage_uniques = pd.factorize(stage_names)  # NA: -1
