@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import functools
 import io
 import logging
 import math
@@ -242,8 +243,13 @@ class Values:
         self.codes = codes.astype(np.int32 if len(raw) < 2**31 - 1 else np.int64, copy=False)
         self.raw_arrow = raw
         self.stripped_arrow = pc.utf8_trim(raw, characters=WHITESPACE)
-        self.raw = pd.Series(raw.to_numpy(zero_copy_only=False), dtype=object)
         self.stripped = pd.Series(self.stripped_arrow.to_numpy(zero_copy_only=False), dtype=object)
+
+    @functools.cached_property
+    def raw(self) -> pd.Series:
+        """The distinct raw values as Python strings: made only to name the values of problems
+        (a column of case references holds about as many as it has rows)."""
+        return pd.Series(self.raw_arrow.to_numpy(zero_copy_only=False), dtype=object)
 
     @classmethod
     def blank(cls, index: pd.Index) -> Values:
