@@ -251,6 +251,12 @@ class Values:
         (a column of case references holds about as many as it has rows)."""
         return pd.Series(self.raw_arrow.to_numpy(zero_copy_only=False), dtype=object)
 
+    @functools.cached_property
+    def dates(self) -> pd.Series:
+        """The stripped distinct values as dates (:func:`parse_dates`), worked out once: a date
+        column is checked, compared with received_date and normalised."""
+        return _dates(self.stripped)
+
     @classmethod
     def blank(cls, index: pd.Index) -> Values:
         """A column of ``index`` blank cells (a contract column the file does not have)."""
@@ -444,7 +450,8 @@ def normalise_table(raw: RawTable) -> pd.DataFrame:
     out = {}
     for spec in raw.spec.columns:
         values = raw.values(spec.name) if spec.name in frame else Values.blank(frame.index)
-        out[spec.name] = values.spread(_convert(values.stripped, spec)).reset_index(drop=True)
+        per_value = values.dates if spec.kind == "date" else _convert(values.stripped, spec)
+        out[spec.name] = values.spread(per_value).reset_index(drop=True)
     result = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
     result["source_row"] = pd.Series(frame.index, dtype="int64")
     return result

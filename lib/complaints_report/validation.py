@@ -61,18 +61,19 @@ def _date_expected(value: str) -> str:
 Rule = tuple[str, Callable[[pd.Series], pd.Series]]
 
 
-def _rules(spec: ColumnSpec) -> list[Rule]:
+def _rules(spec: ColumnSpec, dates: Callable[[pd.Series], pd.Series] = _dates) -> list[Rule]:
     """The checks on one raw text column, by name: each takes stripped raw values and says which
     pass; each passes blanks except ``required``.
 
     A rule looks at each value alone (never at its neighbours), so it is run once per distinct
-    value of a column and its verdict spread over the rows (:class:`Values`).
+    value of a column and its verdict spread over the rows (:class:`Values`). ``dates`` parses
+    the values a date rule is given (the dates a :class:`Values` keeps, to parse them once).
     """
     rules: list[Rule] = []
     if spec.required:
         rules.append(("required", lambda t: ~_blank(t)))
     if spec.kind == "date":
-        rules.append(("date", lambda t: _blank(t) | _dates(t).notna()))
+        rules.append(("date", lambda t: _blank(t) | dates(t).notna()))
     elif spec.kind == "yesno":
         rules.append(("yesno", lambda t: _blank(t) | _yesno(t).notna()))
     elif spec.kind == "money":
@@ -162,7 +163,11 @@ def _value_problems(raw: RawTable) -> list[_Found]:
     for column in sorted(frame.columns):
         spec = raw.spec.column(column)
         values = raw.values(column)
-        for check, rule in sorted(_rules(spec), key=lambda r: r[0]):
+
+        def kept_dates(_stripped: pd.Series, values: Values = values) -> pd.Series:
+            return values.dates  # the column's dates, parsed once (see Values.dates)
+
+        for check, rule in sorted(_rules(spec, kept_dates), key=lambda r: r[0]):
             failing = values.rows(~rule(values.stripped).astype(bool))
             if not len(failing):
                 continue
@@ -182,8 +187,8 @@ def _before_received(raw: RawTable, column: str) -> list[_Found]:
     """Rows whose date in ``column`` (a response, a panel) is before their received_date."""
     index = raw.frame.index.to_numpy()
     got, later = raw.values("received_date"), raw.values(column)
-    received = got.spread(_dates(got.stripped)).to_numpy()
-    dated = later.spread(_dates(later.stripped)).to_numpy()
+    received = got.spread(got.dates).to_numpy()
+    dated = later.spread(later.dates).to_numpy()
     early = np.flatnonzero(dated < received)  # NaT compares False
 
     def problems(rows):
