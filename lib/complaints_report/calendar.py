@@ -139,14 +139,16 @@ def working_days(received: pd.Series, responded: pd.Series) -> pd.Series:
     """
     rec = pd.to_datetime(received)
     resp = pd.to_datetime(responded)
-    out = pd.Series(pd.NA, index=rec.index, dtype="Int64")
-    ok = rec.notna() & resp.notna()
-    if not ok.any():
-        return out
-    r0 = rec[ok].to_numpy(dtype="datetime64[D]")
-    r1 = resp[ok].to_numpy(dtype="datetime64[D]")
-    years = pd.DatetimeIndex(np.concatenate([r0, r1]))
-    hols = _bank_holidays(int(years.year.min()) - 1, int(years.year.max()) + 1)
-    counts = np.busday_count(r0 + 1, r1 + 1, holidays=hols)
-    out.loc[ok] = counts
-    return out
+    ok = (rec.notna() & resp.notna()).to_numpy(dtype=bool)
+    counts = np.zeros(len(ok), dtype="int64")
+    if ok.any():
+        r0 = rec.to_numpy(dtype="datetime64[D]")[ok]
+        r1 = resp.to_numpy(dtype="datetime64[D]")[ok]
+        # The years spanned, from the earliest and latest days (not the year of every date).
+        first = min(r0.min(), r1.min()).astype(date).year
+        last = max(r0.max(), r1.max()).astype(date).year
+        hols = _bank_holidays(first - 1, last + 1)
+        counts[ok] = np.busday_count(r0 + 1, r1 + 1, holidays=hols)
+    # Built whole, missing where a date is: setting the counts into an all-<NA> column costs
+    # as much again as counting them.
+    return pd.Series(pd.arrays.IntegerArray(counts, ~ok), index=rec.index)

@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pyarrow.compute as pc
 
 from complaints_report.contract import CHOICES, ColumnSpec, TableSpec
 from complaints_report.reading import (
@@ -26,6 +27,9 @@ from complaints_report.reading import (
     _yesno,
     read_raw_tables,
 )
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 logger = logging.getLogger(__name__)
 
@@ -57,18 +61,19 @@ def _date_expected(value: str) -> str:
 Rule = tuple[str, Callable[[pd.Series], pd.Series]]
 
 
-def _rules(spec: ColumnSpec) -> list[Rule]:
+def _rules(spec: ColumnSpec, dates: Callable[[pd.Series], pd.Series] = _dates) -> list[Rule]:
     """The checks on one raw text column, by name: each takes stripped raw values and says which
     pass; each passes blanks except ``required``.
 
     A rule looks at each value alone (never at its neighbours), so it is run once per distinct
-    value of a column and its verdict spread over the rows (:class:`Values`).
+    value of a column and its verdict spread over the rows (:class:`Values`). ``dates`` parses
+    the values a date rule is given (the dates a :class:`Values` keeps, to parse them once).
     """
     rules: list[Rule] = []
     if spec.required:
         rules.append(("required", lambda t: ~_blank(t)))
     if spec.kind == "date":
-        rules.append(("date", lambda t: _blank(t) | _dates(t).notna()))
+        rules.append(("date", lambda t: _blank(t) | dates(t).notna()))
     elif spec.kind == "yesno":
         rules.append(("yesno", lambda t: _blank(t) | _yesno(t).notna()))
     elif spec.kind == "money":
@@ -84,6 +89,9 @@ def _rules(spec: ColumnSpec) -> list[Rule]:
 
 def _checks(spec: ColumnSpec) -> list[pa.Check]:
     """The rules of one raw text column as pandera checks (on whole columns of raw text)."""
+    # Imported here, not at the top: checking a data set runs the rules itself (see
+    # _value_problems), and importing pandera takes a third of a second of every command.
+    import pandera.pandas as pa
 
     def check(rule: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
         def run(s: pd.Series) -> pd.Series:
@@ -116,6 +124,8 @@ def _expected(spec: ColumnSpec, check: str) -> Callable[[str], str]:
 
 def schema_for(spec: TableSpec, present: Iterable[str]) -> pa.DataFrameSchema:
     """The pandera schema for the raw text of a table, over the contract columns present."""
+    import pandera.pandas as pa  # as in _checks
+
     present = set(present)
     return pa.DataFrameSchema(
         {
@@ -153,7 +163,11 @@ def _value_problems(raw: RawTable) -> list[_Found]:
     for column in sorted(frame.columns):
         spec = raw.spec.column(column)
         values = raw.values(column)
-        for check, rule in sorted(_rules(spec), key=lambda r: r[0]):
+
+        def kept_dates(_stripped: pd.Series, values: Values = values) -> pd.Series:
+            return values.dates  # the column's dates, parsed once (see Values.dates)
+
+        for check, rule in sorted(_rules(spec, kept_dates), key=lambda r: r[0]):
             failing = values.rows(~rule(values.stripped).astype(bool))
             if not len(failing):
                 continue
@@ -173,8 +187,8 @@ def _before_received(raw: RawTable, column: str) -> list[_Found]:
     """Rows whose date in ``column`` (a response, a panel) is before their received_date."""
     index = raw.frame.index.to_numpy()
     got, later = raw.values("received_date"), raw.values(column)
-    received = got.spread(_dates(got.stripped)).to_numpy()
-    dated = later.spread(_dates(later.stripped)).to_numpy()
+    received = got.spread(got.dates).to_numpy()
+    dated = later.spread(later.dates).to_numpy()
     early = np.flatnonzero(dated < received)  # NaT compares False
 
     def problems(rows):
@@ -192,6 +206,20 @@ def _before_received(raw: RawTable, column: str) -> list[_Found]:
         ]
 
     return [_found((raw.file, column, "before_received"), early, problems)] if len(early) else []
+
+
+def _stripped_codes(values: Values) -> np.ndarray:
+    """A code per distinct raw value, equal where the stripped values are equal.
+
+    Case references are nearly all distinct, so factorizing the stripped ones again costs as
+    much as reading them; when stripping changed none, the distinct raw values are the codes.
+    """
+    raw, stripped = values.raw_arrow, values.stripped_arrow
+    unchanged = pc.all(pc.equal(pc.binary_length(raw), pc.binary_length(stripped))).as_py()
+    if unchanged is not False and not values.blank_added:
+        return np.arange(len(raw))
+    codes, _ = pd.factorize(values.stripped)
+    return codes
 
 
 def _cross_problems(raw: RawTable) -> list[_Found]:
@@ -235,7 +263,7 @@ def _cross_problems(raw: RawTable) -> list[_Found]:
     if {"case_ref", "stage"} <= set(frame.columns):
         refs, stages = raw.values("case_ref"), raw.values("stage")
         # Codes of the stripped case_ref and of the canonical stage, per row.
-        ref_codes, _ = pd.factorize(refs.stripped)
+        ref_codes = _stripped_codes(refs)
         ref_blank = _blank(refs.stripped).to_numpy()
         stage_names = _choice(stages.stripped, CHOICES["stage"])
         stage_codes, stage_uniques = pd.factorize(stage_names)  # NA: -1

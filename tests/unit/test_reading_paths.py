@@ -465,3 +465,45 @@ def test_raw_tables_read_by_arrow_hold_text_indexed_by_row(tmp_path) -> None:
     assert frame.index.tolist() == [2, 3, 4, 6] and frame.index.name == "source_row"
     assert frame.loc[4, "team"] == "  "
     assert np.all([isinstance(v, str) for v in frame["case_ref"].tolist()])
+
+
+UTF8_EDGES = [
+    b"\xed\xa0\x80",  # a surrogate
+    b"\xc0\x80",  # an overlong NUL
+    b"\xe0\x80\xaf",  # an overlong slash
+    b"\xf4\x90\x80\x80",  # past U+10FFFF
+    b"\xf8\x88\x80\x80\x80",  # a five-byte form
+    b"\xe2\x82",  # cut off
+    b"\xa3",  # Windows-1252's pound sign
+    b"\xc2\xa3\xef\xbb\xbf\xf0\x9f\x98\x80",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(UTF8_EDGES) | st.binary(max_size=8), max_size=6))
+def test_utf8_is_checked_as_python_decodes(parts) -> None:
+    data = b"".join(parts)
+    try:
+        data.decode("utf-8")
+        decodes = True
+    except UnicodeDecodeError:
+        decodes = False
+    assert reading._is_utf8(data) is decodes
+
+
+def test_blank_rows_are_told_by_every_column_alike(tmp_path, monkeypatch) -> None:
+    """A row is a record when any cell holds more than whitespace, in any column."""
+    rows = [
+        "case_ref,stage,received_date,directorate,service_area,team",
+        f"COM/1,Stage 1,2023-04-03,{CS},",
+        ",,,,,North",  # only its last cell: a record (with problems to name)
+        " ,\t,,, ,",  # only whitespace: padding
+        ",,,,,",
+        f"COM/2,Stage 1,2023-04-04,{CS},",
+        "\u3000,,,,,\xa0",
+    ]
+    folder = write(tmp_path, "\n".join(rows) + "\n")
+    assert fast_path_taken(folder)
+    fast = read_raw_tables(folder)[0]["complaints"].frame
+    assert fast.index.tolist() == [2, 3, 6]
+    both_ways(folder, monkeypatch)

@@ -140,6 +140,21 @@ def test_duplicate_names_both_rows(tmp_path: Path) -> None:
     assert "row 2 has the same case_ref at Stage 1" in str(p)
 
 
+def test_duplicates_without_spaces_to_strip(tmp_path: Path) -> None:
+    """Case references needing no stripping are told apart by their raw values alone."""
+    write(
+        tmp_path,
+        complaints_csv=HEAD
+        + f"COM/1,Stage 1,03/04/2023,,{CS}\n"
+        + f"COM/2,Stage 1,03/04/2023,,{CS}\n"
+        + f"COM/1,S1,04/04/2023,,{CS}\n"
+        + f"COM/2,Stage 2,05/04/2023,,{CS}\n",
+    )
+    p = only(validate_dataset(tmp_path))
+    assert (p.row, p.column, p.value) == (4, "case_ref", "COM/1")
+    assert "row 2 has the same case_ref at Stage 1" in str(p)
+
+
 def test_responded_same_day_is_fine(tmp_path: Path) -> None:
     write(tmp_path, complaints_csv=HEAD + f"COM/1,Stage 1,03/04/2023,2023-04-03,{CS}\n")
     assert validate_dataset(tmp_path) == []
