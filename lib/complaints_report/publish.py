@@ -975,14 +975,34 @@ def _typst_edits(last: Path, stage: Path, quarto_id: str, order: list[str]) -> T
     return TypstEdits("".join(parts) + typ[at:], sorted(changed))
 
 
+def _quarto_typst(quarto: str, bin_dir: Path) -> list[str]:
+    """The Typst that Quarto runs (``typstBinaryPath`` in Quarto's core/typst.ts: $QUARTO_TYPST,
+    else its tools folder, per architecture first), started directly; ``quarto typst`` when it
+    is not found there. ``quarto typst`` runs the same program, after starting Quarto itself:
+    about 1 s more here, beside the website's render."""
+    import platform
+
+    arch = {"arm64": "aarch64", "amd64": "x86_64"}.get(platform.machine().lower())
+    arch = arch or platform.machine().lower()
+    given = os.environ.get("QUARTO_TYPST")
+    for candidate in (
+        Path(given) if given else None,
+        bin_dir / "tools" / arch / "typst",
+        bin_dir / "tools" / "typst",
+    ):
+        if candidate is not None and candidate.is_file() and os.access(candidate, os.X_OK):
+            return [str(candidate)]
+    return [quarto, "typst"]
+
+
 def _typst_compile(quarto: str, project: Path, pdf: Path) -> list[str]:
     """The command with which Quarto's render compiles the book's Typst of ``project`` to
     ``pdf`` (``typstCompile`` in Quarto's core/typst.ts): Quarto's own Typst and fonts, the
     project as root and the Typst packages Quarto staged in it."""
     paths = subprocess.run([quarto, "--paths"], capture_output=True, text=True, check=True)
-    share = paths.stdout.splitlines()[1]
+    bin_dir, share = paths.stdout.splitlines()[:2]
     packages = project / ".quarto" / "typst" / "packages"
-    cmd = [quarto, "typst", "compile", "--root", str(project)]
+    cmd = [*_quarto_typst(quarto, Path(bin_dir)), "compile", "--root", str(project)]
     if (packages / "local").is_dir():
         cmd += ["--package-path", str(packages)]
     if (packages / "preview").is_dir():

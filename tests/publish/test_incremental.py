@@ -24,6 +24,7 @@ from complaints_report.publish import (
     PublishError,
     _changes,
     _quarto_notebook,
+    _quarto_typst,
     _typst_edits,
     pdf_name,
     pdf_project,
@@ -344,3 +345,24 @@ def test_anything_but_typst_needs_a_whole_pdf_render(pdf_projects, change, monke
     elif change == "a PDF standard from the environment":
         monkeypatch.setenv("QUARTO_PDF_STANDARD", "ua-1")
     assert _typst_edits(last, stage, quarto_id, ORDER) is None
+
+
+def test_the_typst_quarto_runs_is_started_directly(quarto, tmp_path, monkeypatch):
+    """The PDF is compiled by the Typst in Quarto's tools folder (or $QUARTO_TYPST), the program
+    ``quarto typst`` runs; ``quarto typst`` itself when there is none."""
+    bin_dir = Path(
+        subprocess.run([quarto, "--paths"], capture_output=True, text=True).stdout.split()[0]
+    )
+    monkeypatch.delenv("QUARTO_TYPST", raising=False)
+    (typst,) = _quarto_typst(quarto, bin_dir)
+    assert Path(typst).parent.parent.parent == bin_dir and Path(typst).name == "typst"
+    assert subprocess.run([typst, "--version"], capture_output=True, text=True).stdout.startswith(
+        "typst "
+    )
+    given = tmp_path / "my-typst"
+    given.write_text("#!/bin/sh\n", encoding="utf-8")
+    given.chmod(0o755)
+    monkeypatch.setenv("QUARTO_TYPST", str(given))
+    assert _quarto_typst(quarto, bin_dir) == [str(given)]
+    monkeypatch.delenv("QUARTO_TYPST")
+    assert _quarto_typst(quarto, tmp_path) == [quarto, "typst"]
