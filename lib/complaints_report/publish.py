@@ -746,7 +746,7 @@ def build_with_quarto(
         stage.mkdir()
         _stage_book(params, config, chapters, year_dir, stage, typst)
         changed = _changes(last, stage, quarto_id) if incremental else None
-        renders: dict[str, tuple[Path, str, list[str]]] = {}
+        renders: dict[str, tuple[Path, list[str]]] = {}
         if changed is None:
             log.info("Quarto: rendering the whole book, %d pages", len(chapters) + 1)
             renders["website"] = (stage, _quarto_render(quarto, [], "html"))
@@ -763,6 +763,7 @@ def build_with_quarto(
                 else "nothing changed since the last publish; site and PDF as they were",
             )
         last_pdf, pdf_stage = pdf_project(year_dir), Path(tmp) / "pdf"
+        made = pdf_stage / "_site" / pdf  # the PDF this publish makes, either way
         edits = None
         if typst and changed != []:
             # The PDF is made beside the website, from its own project (a Quarto render owns
@@ -777,14 +778,13 @@ def build_with_quarto(
                 renders["PDF"] = (pdf_stage, _quarto_render(quarto, [], "typst"))
             else:
                 log.info(
-                    "Quarto: %d section(s) changed only in their tables' or commentary's Typst; "
-                    "compiling the PDF again from the last render's Typst",
-                    len(edits.notebooks),
+                    "Quarto: %s; compiling the PDF again from the last render's Typst",
+                    f"{len(edits.notebooks)} section(s) changed only in their tables' or "
+                    "commentary's Typst"
+                    if edits.notebooks
+                    else "the PDF's sections are as at its last render",
                 )
-                renders["PDF"] = (
-                    last_pdf,
-                    _typst_compile(quarto, last_pdf, pdf_stage / "_site" / pdf),
-                )
+                renders["PDF"] = (last_pdf, _typst_compile(quarto, last_pdf, made))
         try:
             for name in changed or []:
                 shutil.copy2(stage / name, last / name)
@@ -801,7 +801,6 @@ def build_with_quarto(
                         (out / name).parent.mkdir(parents=True, exist_ok=True)
                         shutil.copy2(stage / name, out / name)
             if "PDF" in renders:
-                made = Path(tmp) / "pdf" / "_site" / pdf
                 _check_quarto_site(out, chapters, made)  # this render's PDF, not the last one
                 _display_title(made)
                 shutil.copy2(made, out / pdf)
@@ -833,7 +832,8 @@ def build_with_quarto(
 
 SITE_PROJECT = "quarto-site"
 _QUARTO_STAMP = ".made-by"
-_RENDERED = {"_site", ".quarto", ".gitignore", _QUARTO_STAMP}  # made by the render
+_TYP = "index.typ"  # a book's Typst, kept (keep-typ), named by Quarto after its index.qmd
+_RENDERED = {"_site", ".quarto", ".gitignore", _QUARTO_STAMP, _TYP}  # made by the render
 
 
 def site_project(year_dir: Path) -> Path:
@@ -856,30 +856,39 @@ def _is_page(name: str) -> bool:
     return name.endswith(".ipynb") and "/" not in name
 
 
-def _changes(last: Path, stage: Path, quarto_id: str) -> list[str] | None:
-    """The files of the freshly staged project ``stage`` that differ from the last published
-    project ``last``, when rendering just its changed pages into ``last`` makes what a whole
-    render of ``stage`` would: the same Quarto, the same files (configuration, index page,
-    styles, page furniture) except notebooks, charts and CSVs. None when a whole render is
-    needed."""
+def _changed_files(last: Path, stage: Path, quarto_id: str, made: str) -> list[str] | None:
+    """The staged files of ``stage`` whose content differs from the kept project ``last``'s,
+    sorted; None when ``last`` cannot serve: made by another Quarto (its stamp), without what
+    its render made (``made``, a path in it), or with other files."""
     import filecmp
 
     stamp = last / _QUARTO_STAMP
     if not (
         stamp.is_file()
         and stamp.read_text(encoding="utf-8") == quarto_id
-        and (last / "_site" / "index.html").is_file()
+        and (last / made).is_file()
     ):
         return None
     before, now = _staged_files(last), _staged_files(stage)
     if before.keys() != now.keys():
         return None
-    changed = sorted(n for n in now if not filecmp.cmp(now[n], before[n], shallow=False))
+    return sorted(n for n in now if not filecmp.cmp(now[n], before[n], shallow=False))
+
+
+def _changes(last: Path, stage: Path, quarto_id: str) -> list[str] | None:
+    """The files of the freshly staged project ``stage`` that differ from the last published
+    project ``last``, when rendering just its changed pages into ``last`` makes what a whole
+    render of ``stage`` would: the same Quarto, the same files (configuration, index page,
+    styles, page furniture) except notebooks, charts and CSVs. None when a whole render is
+    needed."""
+    changed = _changed_files(last, stage, quarto_id, "_site/index.html")
+    if changed is None:
+        return None
     content = (f"{CHART_DIR}/", f"{CSV_DIR}/")
     pages = [n for n in changed if _is_page(n)]
     if any(not _is_page(n) and not n.startswith(content) for n in changed):
         return None
-    if pages and len(pages) == sum(map(_is_page, now)):
+    if pages and len(pages) == len(list(stage.glob("*.ipynb"))):
         return None  # every page: a whole render is the same work, and starts clean
     return changed
 
@@ -890,7 +899,6 @@ def _quarto_render(quarto: str, files: list[str], to: str) -> list[str]:
 
 
 PDF_PROJECT = "quarto-pdf"
-_TYP = "index.typ"  # the book's Typst, as Quarto names it after the book's index.qmd
 # A raw Typst block in a staged notebook, as _raw_block writes it: its fence, then its text.
 _RAW_TYPST = re.compile(r"\A(`{3,})\{=typst\}\n(.*)\n\1\n\Z", re.S)
 
@@ -938,30 +946,18 @@ def _typst_edits(last: Path, stage: Path, quarto_id: str, order: list[str]) -> T
     the notebooks) and replaced. None when a whole render is needed: another Quarto, any other
     change (configuration, a heading, a sentence, a chart), a Typst setting Quarto reads from
     outside the project, or a block not found."""
-    import filecmp
-
-    stamp = last / _QUARTO_STAMP
-    if not (
-        stamp.is_file()
-        and stamp.read_text(encoding="utf-8") == quarto_id
-        and (last / _TYP).is_file()
-    ):
-        return None
     if os.environ.get("QUARTO_PDF_STANDARD") or os.environ.get("TYPST_FONT_PATHS"):
         return None  # Quarto adds these to its typst command: a whole render is asked for
-    before, now = _staged_files(last), _staged_files(stage)
-    before.pop(_TYP, None)
-    if before.keys() != now.keys() or sorted(n for n in now if _is_page(n)) != sorted(order):
-        return None
-    changed = [n for n in now if not filecmp.cmp(now[n], before[n], shallow=False)]
-    if any(not _is_page(n) for n in changed):
+    changed = _changed_files(last, stage, quarto_id, _TYP)
+    pages = sorted(p.name for p in stage.glob("*.ipynb"))
+    if changed is None or pages != sorted(order) or any(not _is_page(n) for n in changed):
         return None
     typ = (last / _TYP).read_text(encoding="utf-8")
     parts, at = [], 0
     for name in order:
-        old_rest, old_texts = _raw_typst(before[name])
+        old_rest, old_texts = _raw_typst(last / name)
         if name in changed:
-            new_rest, new_texts = _raw_typst(now[name])
+            new_rest, new_texts = _raw_typst(stage / name)
             if new_rest != old_rest or len(new_texts) != len(old_texts):
                 return None  # changed outside its Typst
         else:
@@ -972,7 +968,7 @@ def _typst_edits(last: Path, stage: Path, quarto_id: str, order: list[str]) -> T
                 return None
             parts += [typ[at:found], new]
             at = found + len(old)
-    return TypstEdits("".join(parts) + typ[at:], sorted(changed))
+    return TypstEdits("".join(parts) + typ[at:], changed)
 
 
 def _quarto_typst(quarto: str, bin_dir: Path) -> list[str]:
