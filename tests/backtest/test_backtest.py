@@ -32,9 +32,9 @@ ARG_SPLIT = re.compile(r",\s*(?=(?:figures|views)/)")
 ARITY = {"sum": None, "share": 2, "diff": 2, "sub1": 1}
 
 # A published 0 whose last key is absent from a resolved dict (a category nobody chose, which the
-# suite may simply not list) fails as an unresolved path while this is False, as the brief asks.
-# Set it to True to read such a key as 0.
-ABSENT_KEY_IS_ZERO = True  # a category with no records in the year has a share of 0
+# suite does not list) is read as 0 only when the file lists that metric path under
+# `absent_categories`, with the reason the data set legitimately lacks the category. Any other
+# absent key fails as an unresolved path: a renamed label or a misspelt path cannot pass as a 0.
 
 # The contract's aliases: a text figure in the report's words matches the suite's canonical value.
 TEXT_ALIASES = {
@@ -74,15 +74,26 @@ def _load_files() -> list[tuple[Path, str, dict]]:
 FILES = _load_files()
 
 
+def _absent_allowed(doc: dict) -> set[str]:
+    """The metric paths a file lists under ``absent_categories`` (categories the data set lacks)."""
+    return {
+        str(m).strip()
+        for group in doc.get("absent_categories") or []
+        if isinstance(group, Mapping)
+        for m in group.get("metrics") or []
+    }
+
+
 def _cases():
     for path, fy, doc in FILES:
         known = {}
         for kd in doc.get("known_differences") or []:
             if isinstance(kd, Mapping) and "id" in kd:
                 known.setdefault(kd["id"], kd)
+        absent = _absent_allowed(doc)
         for entry in doc.get("figures") or []:
             yield pytest.param(
-                (path.name, fy, entry, known.get(entry.get("id"))),
+                (path.name, fy, entry, known.get(entry.get("id")), absent),
                 id=f"{fy}:{entry.get('id')}",
             )
 
@@ -159,6 +170,10 @@ class Unresolved(Exception):
 
 class AbsentKey(Unresolved):
     """The path resolved up to a dict that lacks the last key."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 _NO_KEY = object()
@@ -255,10 +270,13 @@ def resolve_path(path: str, suite: Suite, report_fy: str):
         absent = isinstance(best[1], Mapping) and not any(
             isinstance(v, (Mapping, list, tuple)) for v in best[1].values()
         )
-        raise (AbsentKey if absent else Unresolved)(
+        message = (
             f"metric path does not resolve: {path!r}; resolved as far as {done!r}; "
             f"{_describe(best[1])}"
-        ) from None
+        )
+        if absent:  # what is left of the path is a key (it may hold '/') of plain values
+            raise AbsentKey(message, path.strip()) from None
+        raise Unresolved(message) from None
 
 
 def _number(v):
@@ -421,7 +439,7 @@ def _failure_table(request):
 @pytest.mark.slow
 @pytest.mark.parametrize("case", list(_cases()))
 def test_published_figure(case, suite):
-    filename, report_fy, entry, known = case
+    filename, report_fy, entry, known, absent_allowed = case
     fid, kind, published = entry["id"], entry["kind"], entry["published"]
     target = entry["means"] if kind == "text" and "means" in entry else published
 
@@ -440,12 +458,20 @@ def test_published_figure(case, suite):
         computed = evaluate(entry["metric"], suite, report_fy)
     except AbsentKey as exc:
         computed = 0
-        if not (ABSENT_KEY_IS_ZERO and kind in ("count", "percent") and published == 0):
-            unresolved = str(exc)
+        if exc.path not in absent_allowed:
+            unresolved = f"{exc} (not listed under absent_categories in {filename})"
+        elif not (kind in ("count", "percent") and published == 0):
+            unresolved = f"{exc} (listed under absent_categories, but published {published!r}, not 0)"
     except Unresolved as exc:
         unresolved = str(exc)
     if unresolved is not None:
         fail("—", unresolved)
+    if entry["metric"].strip() in absent_allowed and computed != 0:
+        fail(
+            show(kind, computed),
+            f"stale absent category: the data set now has {entry['metric']!r} "
+            f"(remove it from absent_categories in {filename})",
+        )
 
     shown = show(kind, computed)
     ok = matches(kind, computed, target)
@@ -529,4 +555,19 @@ def test_published_file_is_well_formed(path, report_fy, doc):
             problems.append(f"{kid}: known difference without 'computed'")
         if not str(kd.get("reason") or "").strip():
             problems.append(f"{kid}: known difference without a reason")
+    metrics_of_zeros = {
+        str(e.get("metric")).strip()
+        for e in doc.get("figures") or []
+        if isinstance(e, Mapping) and e.get("published") == 0
+    }
+    for i, group in enumerate(doc.get("absent_categories") or []):
+        label = f"absent_categories[{i}]"
+        if not isinstance(group, Mapping) or not group.get("metrics"):
+            problems.append(f"{label}: needs metrics (a list of metric paths)")
+            continue
+        if not str(group.get("reason") or "").strip():
+            problems.append(f"{label}: no reason why the data set lacks these categories")
+        for m in group["metrics"]:
+            if str(m).strip() not in metrics_of_zeros:
+                problems.append(f"{label}: {m!r} is the metric of no figure published as 0")
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
