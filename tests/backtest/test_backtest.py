@@ -461,7 +461,9 @@ def test_published_figure(case, suite):
         if exc.path not in absent_allowed:
             unresolved = f"{exc} (not listed under absent_categories in {filename})"
         elif not (kind in ("count", "percent") and published == 0):
-            unresolved = f"{exc} (listed under absent_categories, but published {published!r}, not 0)"
+            unresolved = (
+                f"{exc} (listed under absent_categories, but published {published!r}, not 0)"
+            )
     except Unresolved as exc:
         unresolved = str(exc)
     if unresolved is not None:

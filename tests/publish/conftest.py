@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -47,13 +48,44 @@ def quarto_year(demo_runs, tmp_path, quarto):
     return tmp_path
 
 
-@pytest.fixture(scope="session", params=PUBLISHERS)
+def given_publisher(out: Path) -> str:
+    """Which publisher made an already published output folder: Quarto's pages name it in their
+    ``generator`` meta tag; the offline publisher's do not."""
+    index = out / YEARS[0] / "site" / "index.html"
+    try:
+        head = index.read_text(encoding="utf-8")[:20_000]
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"COMPLAINTS_REPORT_PUBLISHED_OUT={out}: no published {YEARS[0]} site there ({exc})"
+        ) from exc
+    return "quarto" if re.search(r'<meta name="generator" content="quarto', head) else "offline"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "publishers(*names): the publishers a published-site check applies to (default: both); "
+        "it is not collected for the others",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    """Each published-site check runs once per publisher it applies to: both demo publishers, or
+    the one that made the folder COMPLAINTS_REPORT_PUBLISHED_OUT names. A check that does not
+    apply to a publisher is not collected for it, so a green run has no skip."""
+    if "publisher" not in metafunc.fixturenames:
+        return
+    given = os.environ.get("COMPLAINTS_REPORT_PUBLISHED_OUT")
+    names = [given_publisher(Path(given).resolve())] if given else list(PUBLISHERS)
+    marker = metafunc.definition.get_closest_marker("publishers")
+    if marker is not None:
+        names = [n for n in names if n in marker.args]
+    metafunc.parametrize("publisher", names, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def publisher(request) -> str:
-    """Which publisher made the site under test: ``offline`` or ``quarto`` (or ``given``)."""
-    if os.environ.get("COMPLAINTS_REPORT_PUBLISHED_OUT"):
-        if request.param != PUBLISHERS[0]:
-            pytest.skip("COMPLAINTS_REPORT_PUBLISHED_OUT: the given site is tested once")
-        return "given"
+    """Which publisher made the site under test: ``offline`` or ``quarto``."""
     return request.param
 
 
@@ -78,6 +110,18 @@ def year_pages(published) -> dict[str, list[Path]]:
 def pdfs(published) -> dict[str, Path]:
     """Each year's PDF, as its site's index links to it."""
     return {fy: pdf_of(published[fy]) for fy in YEARS}
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    """poppler-utils' pdftotext and pdftoppm (`make system-deps` installs them): missing, the
+    PDF checks that read with them fail rather than skip."""
+    missing = [tool for tool in ("pdftotext", "pdftoppm") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} not found: run `make system-deps` (Debian's poppler-utils)",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -127,16 +171,14 @@ def site_server(published_out) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium under Playwright. Missing Chromium fails the run (CI installs it with
-    `make system-deps`) unless COMPLAINTS_REPORT_ALLOW_SKIP_BROWSER=1, which skips instead."""
+    """Debian's Chromium under Playwright. Missing Chromium fails the run, whatever the
+    environment says (`make test` installs it with `make system-deps`)."""
     if not CHROMIUM.exists():
-        message = (
+        pytest.fail(
             f"{CHROMIUM} not found: run `make system-deps` (Debian's chromium package). "
-            "Playwright never downloads a browser of its own here."
+            "Playwright never downloads a browser of its own here.",
+            pytrace=False,
         )
-        if os.environ.get("COMPLAINTS_REPORT_ALLOW_SKIP_BROWSER") == "1":
-            pytest.skip(message + " Skipped: COMPLAINTS_REPORT_ALLOW_SKIP_BROWSER=1.")
-        pytest.fail(message, pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -8,7 +8,6 @@ the text a second way and render the first pages to PNG for a person to look at.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -157,8 +156,7 @@ def test_the_2023_24_pdf_gives_the_key_figures(pdfs):
     assert not missing, f"2023-24 PDF: key figures not in the text: {missing}"
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_pdftotext_reads_the_same_key_figures(pdfs, tmp_path):
+def test_pdftotext_reads_the_same_key_figures(pdfs, tmp_path, poppler):
     out = tmp_path / "report.txt"
     subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdfs["2023-24"]), str(out)], check=True)
     text = _squash(out.read_text(encoding="utf-8"))
@@ -241,8 +239,7 @@ def test_the_pdf_has_no_code_and_no_machine_paths(pdfs, fy):
     assert not problems, f"{fy} PDF:\n" + "\n".join(problems)
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
-def test_render_the_first_pages_for_a_person_to_look_at(pdfs, tmp_path, save_screen):
+def test_render_the_first_pages_for_a_person_to_look_at(pdfs, tmp_path, save_screen, poppler):
     prefix = tmp_path / "2023-24-pdf-page"
     subprocess.run(
         ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "3", str(pdfs["2023-24"]), str(prefix)],
