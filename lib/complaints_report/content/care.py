@@ -491,7 +491,7 @@ def overdue_quarter_chart(ctx: ReportContext) -> Chart:
         percent=True,
         alt=(
             f"Bar chart: share of Stage 1 responses that took more than {t} working days, "
-            f"by quarter (Q1 to Q4) in {ctx.fy}: {told or 'no service areas in the data set'}."
+            f"by quarter (Q1 to Q4) in {ctx.fy}: {told or 'no service areas in the records'}."
             f"{hidden}"
         ),
         caption=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}.{hidden}",
