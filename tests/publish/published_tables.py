@@ -198,7 +198,7 @@ STATUTORY_ROWS = {
 }
 # A stage timescale table's column heading (its words) -> figures.json timescales key.
 TIMESCALE_COLUMNS = [
-    (re.compile(r"^(responded to|panels held)$"), "responded"),
+    (re.compile(r"^(answered, not withdrawn|panels held)$"), "responded"),
     (re.compile(r"^within \d+ working days$"), "within_limit"),
     (re.compile(r"^\d+ to \d+ working days$"), "extended"),
     (re.compile(r"^of which no extension agreed$"), "extended_unagreed"),

@@ -23,7 +23,7 @@ def test_stage_1_table_by_quarter_and_year(ctx):
     assert table.name == "11-stage-1-timescales-childrens-social-care"
     rows = shown_rows(ctx.suppress(table))
     assert list(table.frame.columns)[1:] == [
-        "Responded to",
+        "Answered, not withdrawn",
         "Within 10 working days",
         "11 to 20 working days",
         "of which no extension agreed",
@@ -45,8 +45,8 @@ def test_stage_1_table_by_quarter_and_year(ctx):
 def test_stage_1_sentences_state_the_shown_figures(ctx):
     said = " ".join(timescales.stage_sentences(ctx, CSC, "Stage 1"))
     assert (
-        "Of the 44 Stage 1 complaints to Children's Social Care responded to in 2023-24, 18 (41%) "
-        "were answered within 10 working days, 20 (45%) within the extended 20 and 6 (14%) took "
+        "Of the 44 Stage 1 complaints to Children's Social Care answered in 2023-24 and not "
+        "withdrawn, 18 (41%) were answered within 10 working days, 20 (45%) within the extended 20 and 6 (14%) took "
         "longer than 20." in said
     )
     assert "7 had no longer timescale agreed with the complainant" in said

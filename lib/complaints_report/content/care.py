@@ -363,7 +363,8 @@ def timescales_table(ctx: ReportContext, area: str) -> ReportTable:
         },
         note=(
             f"Shares of the Stage 1 complaints responded to in the year; the target is {t} "
-            "working days. Complaints still open are not counted."
+            "working days. Complaints not yet answered are not counted; those withdrawn after a "
+            "response are, as in earlier reports (the statutory timescales below leave them out)."
         ),
         counts=(CountBlock(counts, total_columns=("Stage 1 complaints responded to",)),),
     )

@@ -82,7 +82,7 @@ def _columns(ctx: ReportContext, stage: str) -> dict[str, str]:
             "open": "Awaiting a panel",
         }
     return {
-        "responded": "Responded to",
+        "responded": "Answered, not withdrawn",
         "within_limit": f"Within {first} working days",
         "extended": f"{first + 1} to {extended} working days",
         "extended_unagreed": "of which no extension agreed",
@@ -276,7 +276,8 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
                 f"{say('over')}{share('over')} took longer than {extended}",
             ]
             out.append(
-                f"Of the {said(ctx, n, row[cols['responded']])} {whom} responded to in {ctx.fy}, "
+                f"Of the {said(ctx, n, row[cols['responded']])} {whom} answered in {ctx.fy} and "
+                "not withdrawn, "
                 f"{and_list(parts)}."
             )
             unagreed = now["extended_unagreed"]
