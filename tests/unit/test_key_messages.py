@@ -143,7 +143,9 @@ def test_every_number_in_the_key_messages_is_a_figure(figures, messages, ctx):
     known |= {"10", "20", "25", "65", "30"}  # the statutory time limits
     known.add(format_percent(ctx.params.complaint_handling_code.national_averages.compliance_rate))
     # The change in remedies, in whole per cent.
-    paid = [sum(a["ombudsman"]["remedy_total"] for a in f["service_areas"].values()) for f in figures]
+    paid = [
+        sum(a["ombudsman"]["remedy_total"] for a in f["service_areas"].values()) for f in figures
+    ]
     known.add(f"{math.floor(abs(paid[0] - paid[1]) / paid[1] * 100 + 0.5)}%")
     for f in (now, before):
         for a in f["service_areas"].values():
@@ -188,7 +190,9 @@ def test_key_messages_state_no_small_count_under_disclosure_control(figures, ctx
     assert "1 to 5 Stage 2 complaints" in text
     assert "up from 1 " not in text
     assert "its 1 review panel" not in text and "its 4 Stage 2" not in text
-    assert not re.search(r"(?<!to )(?<!Stage )\b[1-5] (Stage|review|complaint|recommendation)", text)
+    assert not re.search(
+        r"(?<!to )(?<!Stage )\b[1-5] (Stage|review|complaint|recommendation)", text
+    )
     # The largest movement shown is one of counts stated in full.
     assert lines[0].startswith(f"{CSC} had 65 Stage 1 complaints")
 
