@@ -402,6 +402,8 @@ def childrens_key_messages(
                 compare = ", " + points_phrase(
                     within / done, before_t["within_limit"] / before_t["responded"], prev
                 )
+                if not within and not before_t["within_limit"]:
+                    compare = f", as in {prev}"
             extra = ""
             if extended and stage != "Stage 3" and t["extended"] and not n.hidden(t["extended"]):
                 extra = (

@@ -196,6 +196,12 @@ STANDING_TEXT = {
 """The heading of each item of the council's standing text, in the order the report shows them."""
 
 
+def _words(text: str) -> str:
+    """Literal Markdown of plain words, apostrophes left as they are so that every publisher
+    sets them as the typographic ones the rest of the report has."""
+    return display.md_escape(text).replace("\\'", "'")
+
+
 def standing_text_markdown(params: Params, key: str) -> str:
     """The council's standing text ``key`` as Markdown: its paragraphs, and its lists (a
     paragraph whose lines all start with ``- ``), every word literal; "" when it is empty."""
@@ -208,9 +214,9 @@ def standing_text_markdown(params: Params, key: str) -> str:
             continue
         lines = [line.strip() for line in para.splitlines() if line.strip()]
         if all(line.startswith("- ") for line in lines):
-            blocks.append("\n".join(f"- {display.md_escape(line[2:])}" for line in lines))
+            blocks.append("\n".join(f"- {_words(line[2:])}" for line in lines))
         else:
-            blocks.append(display.md_escape(para))
+            blocks.append(_words(para))
     return "\n\n".join(blocks)
 
 
