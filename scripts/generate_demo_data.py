@@ -713,6 +713,111 @@ def add_panels_and_compliance(g: Gen) -> None:
         o["recommendations_complied"] = (rng.random() < 0.9) if due else None
 
 
+def _expand(bases: list[tuple[str, str, list[str]]]) -> list[tuple[str, str]]:
+    """Every (learning, action) pair of the bases, one detail of each base in turn, so that
+    consecutive pairs come from different bases."""
+    out = []
+    for v in range(max(len(b[2]) for b in bases)):
+        for learning, action, details in bases:
+            if v < len(details):
+                d = details[v]
+                fill = dict(d=d, d_lower=d[0].lower() + d[1:], d_cap=d[0].upper() + d[1:])
+                out.append((learning.format(**fill), action.format(**fill)))
+    return out
+
+
+def _nth(templates: list[str], details: list[str], i: int) -> str:
+    """The ``i``-th distinct text of templates x details (template first, then detail)."""
+    t = templates[i % len(templates)]
+    return t.format(d=details[(i // len(templates)) % len(details)])
+
+
+def _remedy_band(amount: float | None) -> str:
+    if amount is None:
+        return "none"
+    return "small" if amount < 1000 else "medium" if amount < 5000 else "large"
+
+
+def rewrite_free_text(g: Gen) -> None:
+    """Give children's services records free text that fits them, and no year a repeated text.
+
+    Only the learning, action, Ombudsman summary and recommendation texts change (where the
+    record has one): no structured field, and no random draw, so every count, date and amount
+    stays as calibrated. Learning and action pairs come from the area's own pool, in date order
+    (a complaint not upheld or withdrawn says so); an Ombudsman summary fits its decision and
+    the size of its remedy. Two records each year keep the planted personal data that the
+    redaction tests look for.
+
+    The records were first built with placeholder text drawn from ``T.LEARNING_CHILDREN`` and
+    ``T.OMBUDSMAN_SUMMARIES``; those lists stay as they are, since the draws that chose from
+    them are part of the random stream every structured field comes from.
+    """
+    pools = {CSC: _expand(T.LEARNING_CSC), NSC: _expand(T.LEARNING_NSC)}
+    used = {CSC: 0, NSC: 0}
+    planted: dict[int, int] = {}
+    records = sorted(
+        (r for r in g.complaints if r["learning"] is not None and r["directorate"] == CHILDREN),
+        key=lambda r: (r["received_date"], r["case_ref"], r["stage"]),
+    )
+    for r in records:
+        area, fy = r["service_area"], _fy(r["received_date"])
+        if area == CSC and fy in (2020, 2023) and planted.get(fy, 0) < 2:
+            r["learning"], r["action"] = T.PLANTED_LEARNING[planted.get(fy, 0)]
+            planted[fy] = planted.get(fy, 0) + 1
+            continue
+        pool = pools[area]
+        learning, action = pool[used[area] % len(pool)]
+        used[area] += 1
+        if r["outcome"] == "Not justified":
+            learning = "The complaint was not upheld, but " + learning[0].lower() + learning[1:]
+        elif r["outcome"] == "Withdrawn":
+            learning = "The complaint was withdrawn, but " + learning[0].lower() + learning[1:]
+        r["learning"], r["action"] = learning, action
+    counters: dict[tuple[str, int], int] = {}
+
+    def nth(key: str, templates: list[str], details: list[str]) -> str:
+        # Counted afresh each year (from a different start), so that a year repeats no text.
+        i = counters.get((key, year), 3 * year)
+        counters[(key, year)] = i + 1
+        return _nth(templates, details, i)
+
+    closed = {
+        "nsc": [d for d in T.OMBUDSMAN_CLOSED_DETAILS if "court" not in d],
+        "csc": T.OMBUDSMAN_CLOSED_DETAILS_CSC,
+    }
+    back = {"nsc": T.OMBUDSMAN_REFERRED_BACK_DETAILS, "csc": T.OMBUDSMAN_REFERRED_BACK_DETAILS_CSC}
+    for o in sorted(g.ombudsman, key=lambda o: (o["decision_date"], o["lgsco_ref"])):
+        if o["directorate"] != CHILDREN:
+            continue
+        kind = "csc" if o["service_area"] == CSC else "nsc"
+        year = _fy(o["decision_date"])
+        decision = o["decision"]
+        if decision == "Upheld":
+            if kind == "csc":
+                passed_back = "passed back" in (o["remedy_note"] or "").lower()
+                o["summary"] = (
+                    T.OMBUDSMAN_PASSED_BACK
+                    if passed_back
+                    else nth("csc-upheld", T.OMBUDSMAN_UPHELD_CSC, ["{d}"])
+                )
+                band = "csc"
+            else:
+                band = _remedy_band(o["remedy_amount"])
+                o["summary"] = nth(
+                    f"nsc-{band}", T.OMBUDSMAN_UPHELD_NSC[band], T.OMBUDSMAN_DETAILS[band]
+                )
+            if o["recommendations"] is not None:
+                o["recommendations"] = T.OMBUDSMAN_RECOMMENDATIONS[band]
+        elif decision == "Not upheld":
+            o["summary"] = nth(
+                f"{kind}-not", T.OMBUDSMAN_NOT_UPHELD, T.OMBUDSMAN_NOT_UPHELD_DETAILS[kind]
+            )
+        elif decision == "Closed after initial enquiries":
+            o["summary"] = nth(f"{kind}-closed", T.OMBUDSMAN_CLOSED, closed[kind])
+        elif decision == "Referred back":
+            o["summary"] = nth(f"{kind}-back", T.OMBUDSMAN_REFERRED_BACK, back[kind])
+
+
 def generate(out: Path) -> None:
     g = Gen()
     council_complaints = {}
@@ -723,6 +828,7 @@ def generate(out: Path) -> None:
         ct = COUNCIL_TARGETS[year]
         council_complaints[year] = ct["formal"] + ct["informal"]
     add_panels_and_compliance(g)
+    rewrite_free_text(g)
     out.mkdir(parents=True, exist_ok=True)
     # stage labels as older and newer case systems export them (the contract's aliases)
     for r in g.complaints:

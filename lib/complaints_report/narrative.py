@@ -260,3 +260,229 @@ class Numbers:
         if self.hidden(n):
             return "a small share"
         return format_percent(None if total == 0 else n / total)
+
+
+# --- the children's services key messages -----------------------------------------------------
+
+_STAGE_WORDS = {
+    "Informal": ("complaint resolved informally", "complaints resolved informally"),
+    "Stage 1": ("Stage 1 complaint", "Stage 1 complaints"),
+    "Stage 2": ("Stage 2 complaint", "Stage 2 complaints"),
+    "Stage 3": ("Stage 3 complaint", "Stage 3 complaints"),
+}
+
+
+def _sum(entries: list[dict[str, Any]], *keys: str) -> float:
+    """The sum over ``entries`` of the value at the path ``keys`` (None counts as 0)."""
+    total = 0
+    for e in entries:
+        v: Any = e
+        for k in keys:
+            v = v.get(k) if isinstance(v, dict) else None
+        total += v or 0
+    return total
+
+
+def movements(
+    now: dict[str, Any], before: dict[str, Any] | None, *, top: int = 3
+) -> list[tuple[str, str, int, int]]:
+    """The largest movements against last year in each area's complaints by stage.
+
+    Returns up to ``top`` (area, stage, this year, last year), the largest relative change
+    first (last year's 0 counts as 1, so that 0 to 4 ranks like 1 to 5), ties broken by the
+    larger absolute change. A change of fewer than 3 complaints is not a movement.
+    """
+    if before is None:
+        return []
+    found = []
+    for area, entry in now["service_areas"].items():
+        then = before["service_areas"].get(area, {}).get("stages", {})
+        for stage in _STAGE_WORDS:
+            a, b = entry["stages"].get(stage, 0), then.get(stage, 0)
+            if abs(a - b) < 3:
+                continue
+            found.append((abs(a - b) / max(b, 1), abs(a - b), area, stage, a, b))
+    found.sort(key=lambda f: (-f[0], -f[1]))
+    return [(area, stage, a, b) for _, _, area, stage, a, b in found[:top]]
+
+
+def childrens_key_messages(
+    now: dict[str, Any],
+    before: dict[str, Any] | None,
+    *,
+    directorate: str,
+    limits: dict[str, tuple[int, int | None]],
+    national_compliance: float | None = None,
+    numbers: Numbers | None = None,
+) -> list[str]:
+    """The executive summary's key messages for children's services, ranked by what matters.
+
+    In order: the largest movements against last year (:func:`movements`); timeliness at each
+    statutory stage, each area against the stage's time limit; the Ombudsman (decisions,
+    upheld, remedies, compliance with its recommendations against the national average);
+    independent investigation costs; learning and compliments.
+
+    ``now`` and ``before`` are whole figures.json of the report year and the year before
+    (``before`` None when the data set has no previous year). ``limits`` maps each stage
+    (``Stage 1``…``Stage 3``) to its time limit and extended limit in working days.
+    ``numbers`` states counts under the year's disclosure control (default: in full).
+    """
+    n = numbers or Numbers()
+    fy = now["financial_year"]
+    prev = FinancialYear.parse(fy).previous().label
+    areas = list(now["service_areas"])
+    entries = [now["service_areas"][a] for a in areas]
+    then = (
+        [before["service_areas"][a] for a in areas if a in before["service_areas"]]
+        if before
+        else []
+    )
+    lines: list[str] = []
+
+    # 1. The largest movements against last year.
+    # A movement of a hidden count would only say "against 1 to 5": not a key message.
+    shown = [m for m in movements(now, before, top=99) if not n.hidden(m[2], m[3])]
+    for area, stage, a, b in shown[:3]:
+        one, many = _STAGE_WORDS[stage]
+        lines.append(f"{area} had {n.plural(a, one, many)} in {fy}, {n.against(a, b, prev)}.")
+
+    # 2. Timeliness at each statutory stage.
+    for stage in ("Stage 1", "Stage 2", "Stage 3"):
+        first, extended = limits[stage]
+        for area in areas:
+            t = now["service_areas"][area]["timescales"][stage]
+            done = t["responded"]
+            if not done:
+                continue
+            within = t["within_limit"]
+            if stage == "Stage 3":
+                held = n.plural(done, "review panel")
+                part = (
+                    "all" if within == done and done > 1 else n.count(within) if within else "none"
+                )
+                head = (
+                    f"{area} held its {held}"
+                    if within == done and done == 1
+                    else f"{area} held {part} of its {held}"
+                ) + f" within {first} working days of the request in {fy}"
+            elif done == 1 and not n.threshold:
+                head = (
+                    f"{area} {'answered' if within else 'did not answer'} its one {stage} "
+                    f"complaint within {first} working days in {fy}"
+                )
+            else:
+                # A share of a hidden count, or one that leaves a hidden rest, would reveal it.
+                share = (
+                    "none"
+                    if not within
+                    else "some"
+                    if n.hidden(done, done - within)
+                    else n.share(within, done)
+                )
+                head = (
+                    f"{area} answered {share} of its {n.plural(done, f'{stage} complaint')} "
+                    f"within {first} working days in {fy}"
+                )
+            before_t = (
+                before["service_areas"].get(area, {}).get("timescales", {}).get(stage)
+                if before
+                else None
+            )
+            compare = ""
+            if (
+                before_t
+                and before_t["responded"]
+                and not n.hidden(
+                    within,
+                    before_t["within_limit"],
+                    done - within,
+                    before_t["responded"] - before_t["within_limit"],
+                )
+            ):
+                compare = ", " + points_phrase(
+                    within / done, before_t["within_limit"] / before_t["responded"], prev
+                )
+                if not within and not before_t["within_limit"]:
+                    compare = f", as in {prev}"
+            extra = ""
+            if extended and stage != "Stage 3" and t["extended"] and not n.hidden(t["extended"]):
+                extra = (
+                    f"; {format_count(t['extended'])}{' more' if within else ''} "
+                    f"{was_were(t['extended'])} answered within the extended limit of "
+                    f"{extended} working days"
+                )
+            lines.append(f"{head}{compare}{extra}.")
+
+    # 3. The Ombudsman: decisions, remedies, compliance against the national average.
+    decided = [e["ombudsman"]["decisions"] for e in entries]
+    upheld = [e["ombudsman"]["upheld"] for e in entries]
+    remedies = _sum(entries, "ombudsman", "remedy_total")
+    d = sum(decided)
+    if d:
+        was_remedies = _sum(then, "ombudsman", "remedy_total") if before else None
+        upheld_part = (
+            f" and upheld {n.total(upheld)}"
+            if not n.hidden(*upheld, *[a - b for a, b in zip(decided, upheld, strict=True)])
+            else f" ({NOT_STATED.format(what='how many it upheld')})"
+        )
+        money = (
+            f", with remedies of {format_money(remedies)} "
+            f"({'against nothing in ' + prev if was_remedies == 0 and remedies else change_phrase(remedies, was_remedies, prev, more='higher', fewer='lower')})"
+            if remedies
+            else ", with no financial remedy"
+        )
+        lines.append(
+            f"The Ombudsman decided {n.plural_total(decided, 'complaint')} about "
+            f"{directorate} in {fy}{upheld_part}{money}."
+        )
+    else:
+        lines.append(f"The Ombudsman made no decision on a complaint about {directorate} in {fy}.")
+    due = int(_sum(entries, "ombudsman_compliance", "recommendations_due"))
+    complied = int(_sum(entries, "ombudsman_compliance", "recommendations_complied"))
+    if due and not n.hidden(due, complied, due - complied):
+        average = (
+            f", against a national average of {format_percent(national_compliance)}"
+            if national_compliance is not None
+            else ""
+        )
+        lines.append(
+            f"The council complied with {format_count(complied)} of the Ombudsman's "
+            f"{plural(due, 'recommendation')} for {directorate} due in {fy} "
+            f"({format_percent(complied / due)}){average}."
+        )
+
+    # 4. Costs of independent investigation.
+    def cost(es: list[dict[str, Any]]) -> float:
+        return sum(
+            _sum(es, "stage2_costs", k)
+            for k in ("investigator", "independent_person", "additional")
+        )
+
+    spent = cost(entries)
+    was_spent = cost(then) if before else None
+    if spent:
+        compare = (
+            f"against nothing in {prev}"
+            if was_spent == 0
+            else change_phrase(spent, was_spent, prev, more="higher", fewer="lower")
+            if was_spent is None
+            else f"against {format_money(was_spent)} in {prev}"
+        )
+        lines.append(
+            f"Independent investigation of Stage 2 and Stage 3 complaints about {directorate} "
+            f"cost {format_money(spent)} in {fy}, {compare}."
+        )
+
+    # 5. Learning and compliments.
+    learn = [e["quarters"]["year"]["learnings"] for e in entries]
+    praise = [e["quarters"]["year"]["compliments"] for e in entries]
+    sentence = (
+        f"{directorate} recorded {n.plural_total(learn, 'learning point')} from complaints and "
+        f"received {n.plural_total(praise, 'compliment')} in {fy}"
+    )
+    if before is not None and not n.threshold:
+        was_learn = int(_sum(then, "quarters", "year", "learnings"))
+        was_praise = int(_sum(then, "quarters", "year", "compliments"))
+        sentence += f", against {format_count(was_learn)} and {format_count(was_praise)} in {prev}"
+    lines.append(sentence + ".")
+    return lines

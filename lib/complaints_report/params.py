@@ -192,6 +192,25 @@ class DisclosureSettings(_Strict):
         return self.threshold if self.suppress_small_numbers else 0
 
 
+class StandingText(_Strict):
+    """The council's standing text: the same every year unless the council edits it.
+
+    Each is plain text: paragraphs separated by a blank line, and a paragraph whose lines all
+    start with ``- `` is a bulleted list. An empty text leaves its part out of the report.
+    ``defaults.yml`` holds wording from the published reports; a year's file may replace any.
+    """
+
+    advocacy: str | None = None
+    dissemination: str | None = None
+    information_sharing: str | None = None
+    wellbeing_and_health: str | None = None
+    climate: str | None = None
+    other_implications: str | None = None
+    risk: str | None = None
+    equalities_impact: str | None = None
+    background_papers: str | None = None
+
+
 class ReportInfo(_Strict):
     """The cover page: who the report is for and what it asks of them."""
 
@@ -228,6 +247,7 @@ class Params(_Strict):
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     disclosure: DisclosureSettings = Field(default_factory=DisclosureSettings)
     complaint_handling_code: ComplaintHandlingCode = Field(default_factory=ComplaintHandlingCode)
+    standing_text: StandingText = Field(default_factory=StandingText)
     # The analyst's own words for each section, keyed by section slug (see sections.py).
     commentary: dict[str, str | None] = Field(default_factory=dict)
 

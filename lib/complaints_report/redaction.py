@@ -267,7 +267,13 @@ class Redactor:
         if len(_DIGITS.findall(text)) >= 10:
             for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
                 if self._is_phone(m.raw_string):
-                    add(m.start, m.end, "phone")
+                    start, raw = m.start, m.raw_string
+                    # A number in brackets, "(07700 900456)", may match with its opening
+                    # bracket but not its closing one; keep the brackets out, so that the
+                    # text reads "([phone])".
+                    if raw.startswith("(") and ")" not in raw:
+                        start += 1
+                    add(start, m.end, "phone")
         for m in _ADDRESS.finditer(text):
             add(m.start(), m.end(), "address")
         self._find_names(text, add)

@@ -164,10 +164,60 @@ class ReportContext:
         (target / f"{chart.name}.png").write_bytes(chart.png)
         _display(chart)
 
+    def standing_text(self, key: str, level: int | None = None) -> None:
+        """The council's standing text ``key`` (params ``standing_text``), under its heading
+        (:data:`STANDING_TEXT`) at ``level`` when one is given; nothing when the text is empty,
+        so that no heading stands without its text."""
+        shown = standing_text_markdown(self.params, key)
+        if not shown:
+            return
+        if level is not None:
+            self.heading(STANDING_TEXT[key], level)
+        text = (getattr(self.params.standing_text, key) or "").strip()
+        _display(display.Shown(plain=text, markdown=shown))
+
     def notice(self) -> None:
         """Say plainly when the records are synthetic."""
         if self.params.synthetic_data:
             _display(notice_display())
+
+
+STANDING_TEXT = {
+    "advocacy": "What an advocate does",
+    "dissemination": "How we share learning",
+    "information_sharing": "Sharing information and data protection",
+    "wellbeing_and_health": "Wellbeing and health implications",
+    "climate": "Climate implications",
+    "other_implications": "Other implications",
+    "risk": "Risk assessment",
+    "equalities_impact": "Equalities impact assessment",
+    "background_papers": "Background papers",
+}
+"""The heading of each item of the council's standing text, in the order the report shows them."""
+
+
+def _words(text: str) -> str:
+    """Literal Markdown of plain words, apostrophes left as they are so that every publisher
+    sets them as the typographic ones the rest of the report has."""
+    return display.md_escape(text).replace("\\'", "'")
+
+
+def standing_text_markdown(params: Params, key: str) -> str:
+    """The council's standing text ``key`` as Markdown: its paragraphs, and its lists (a
+    paragraph whose lines all start with ``- ``), every word literal; "" when it is empty."""
+    if key not in STANDING_TEXT:
+        raise KeyError(f"no standing text {key!r}; the items are: {', '.join(STANDING_TEXT)}")
+    text = (getattr(params.standing_text, key) or "").strip()
+    blocks = []
+    for para in (p.strip() for p in text.split("\n\n")):
+        if not para:
+            continue
+        lines = [line.strip() for line in para.splitlines() if line.strip()]
+        if all(line.startswith("- ") for line in lines):
+            blocks.append("\n".join(f"- {_words(line[2:])}" for line in lines))
+        else:
+            blocks.append(_words(para))
+    return "\n\n".join(blocks)
 
 
 def load_context(

@@ -48,7 +48,7 @@ def test_childrens_services_remedies_match_the_published_total(ctx):
 
 
 def test_key_messages_2020_21_as_published(ctx_2020):
-    messages = summary.executive_key_messages(ctx_2020)
+    messages = summary.council_context(ctx_2020)
     assert (
         messages[0]
         == "There were 1,268 complaints across the council in 2020-21, 76% more than in 2019-20."
@@ -107,7 +107,7 @@ def sparse(tmp_path_factory):
 
 
 def test_sparse_key_messages_have_nothing_to_compare(sparse):
-    messages = summary.executive_key_messages(sparse)
+    messages = summary.council_context(sparse)
     assert messages[0] == (
         "There were 2 complaints across the council in 2023-24, with no figure for 2022-23 to compare."
     )

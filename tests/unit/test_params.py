@@ -298,3 +298,23 @@ def test_new_year_carries_the_self_assessment_forward_to_review(tmp_path):
 
 def test_the_demo_year_has_a_complete_self_assessment():
     assert load_params("2023-24").complaint_handling_code.gaps() == []
+
+
+@pytest.mark.parametrize("year", ["2020-21", "2023-24"])
+def test_the_demo_self_assessment_reads_as_a_councils_own(year):
+    """Worded as a council words it: no "(illustrative)" (the report's notice already says the
+    records are synthetic), no committee but the one the cover names, and no action due before
+    the meeting that receives the report."""
+    p = load_params(year)
+    assessments = p.complaint_handling_code.self_assessment
+    words = " ".join(f"{a.evidence or ''} {a.action or ''} {a.owner or ''}" for a in assessments)
+    assert "illustrative" not in words.lower()
+    assert "Scrutiny Committee" not in words
+    committees = {"Corporate Parenting Board", "Scrutiny Committee", "Cabinet"}
+    named = {c for c in committees if c in words}
+    assert named <= {p.report.committee}
+    assert p.report.meeting_date is not None
+    early = [a.section for a in assessments if a.due is not None and a.due <= p.report.meeting_date]
+    assert not early, f"actions due before the {p.report.meeting_date} meeting: {early}"
+    if assessments:
+        assert p.report.committee in words  # the report goes to the committee on its cover

@@ -250,3 +250,17 @@ def test_ten_thousand_rows_redact_in_under_five_seconds():
     assert len(out) == 10_000
     assert not out["learning"].str.contains("Keira").any()
     assert len(log) > 10_000
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "gave her a direct line (07700 900456) for changes.",
+            "gave her a direct line ([phone]) for changes.",
+        ),
+        ("ring (01305) 225011 today", "ring [phone] today"),
+    ],
+)
+def test_a_phone_number_in_brackets_keeps_its_brackets(text, expected):
+    assert Redactor().redact(text)[0] == expected

@@ -604,6 +604,7 @@ SMALL = re.compile(r"(?<![\w.£%-])[1-5](?![\w.%,-]|\d| to \d| working)")
 def all_sentences(ctx: ReportContext) -> list[str]:
     out = [
         *summary.executive_key_messages(ctx),
+        *summary.council_context(ctx),
         *summary.childrens_services(ctx),
         *statutory.ombudsman_sentences(ctx),
         *statutory.upheld_intro(ctx),

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..calendar import FinancialYear, long_date
-from ..narrative import change_phrase, key_messages
+from ..narrative import change_phrase, childrens_key_messages, key_messages
 from ..report import ReportContext
 from ..tables import ReportTable, format_money
 
@@ -53,13 +53,33 @@ def introduction(ctx: ReportContext) -> list[str]:
         f"This annual report gives the numbers, types and outcomes of the complaints made about "
         f"{ctx.params.council}'s services from {long_date(fy.start)} to {long_date(fy.end)} "
         f"(financial year {fy.label}).",
-        f"Its appendix sets out the statutory information on {ctx.params.children_directorate} "
-        "complaints.",
+        f"The key messages below are for {ctx.params.children_directorate}, whose complaints the "
+        "statutory procedure covers; the council-wide figures follow them for context.",
     ]
 
 
 def executive_key_messages(ctx: ReportContext) -> list[str]:
-    """The key messages: council-wide figures against the year before (if the data set has it)."""
+    """The key messages for children's services, ranked by what matters (see
+    :func:`narrative.childrens_key_messages`), against the year before when the data set has it."""
+    t = ctx.params.targets
+    national = ctx.params.complaint_handling_code.national_averages
+    return childrens_key_messages(
+        ctx.figures,
+        _previous_figures(ctx),
+        directorate=ctx.params.children_directorate,
+        limits={
+            "Stage 1": (t.stage1_limit, t.stage1_extended_limit),
+            "Stage 2": (t.stage2_limit, t.stage2_extended_limit),
+            "Stage 3": (t.stage3_panel_limit, None),
+        },
+        national_compliance=national.compliance_rate,
+        numbers=ctx.numbers,
+    )
+
+
+def council_context(ctx: ReportContext) -> list[str]:
+    """The council-wide context after the key messages: every directorate's figures against
+    the year before (if the data set has it), and code of conduct complaints about councillors."""
     before = _previous_figures(ctx)
     return key_messages(
         ctx.figures["council"],
