@@ -353,6 +353,19 @@ def childrens_key_messages(
             t = now["service_areas"][area]["timescales"][stage]
             done = t["responded"]
             if not done:
+                # Every Stage 3 request of the year withdrawn: no panel was held, and that is
+                # the stage's news (a withdrawn request is never a panel held).
+                requests = now["service_areas"][area]["stages"].get(stage, 0)
+                if stage == "Stage 3" and requests and t["open"] == 0 and not n.hidden(requests):
+                    which = (
+                        "its one Stage 3 request"
+                        if requests == 1
+                        else f"all {requests} of its Stage 3 requests"
+                    )
+                    lines.append(
+                        f"{area} had no review panel in {fy}: {which} "
+                        f"{'was' if requests == 1 else 'were'} withdrawn."
+                    )
                 continue
             within = t["within_limit"]
             if stage == "Stage 3":

@@ -51,7 +51,7 @@ def test_key_messages_2023_24_in_rank_order_with_the_figures(figures, messages, 
     s1, s1_then = csc["stages"]["Stage 1"], csc_then["stages"]["Stage 1"]
     _index(messages, f"{s1} Stage 1 complaints", f"up from {s1_then} in 2022-23")
 
-    # 2. Timeliness at each statutory stage: Stage 1 within 10 days down from 53% to 39%.
+    # 2. Timeliness at each statutory stage: Stage 1 within 10 days down from 52% to 41%.
     t1, t1_then = csc["timescales"]["Stage 1"], csc_then["timescales"]["Stage 1"]
     stage1 = _index(
         messages,
@@ -60,13 +60,17 @@ def test_key_messages_2023_24_in_rank_order_with_the_figures(figures, messages, 
         f"{format_count(t1['responded'])} Stage 1 complaints within 10 working days",
         f"down from {_pct(t1_then['within_limit'], t1_then['responded'])} in 2022-23",
     )
-    assert "39%" in messages[stage1] and "53%" in messages[stage1]
+    # withdrawn complaints are not counted (18 of 2023-24's 65): 41% of 44, down from 52%
+    assert "41%" in messages[stage1] and "52%" in messages[stage1]
     t2 = csc["timescales"]["Stage 2"]
     assert t2["within_limit"] == 0
     stage2 = _index(
         messages, CSC, f"none of its {t2['responded']} Stage 2 complaints within 25 working days"
     )
-    stage3 = _index(messages, "review panel", "within 30 working days")
+    # Stage 3: the one request (COM/4783) was withdrawn, so no panel was held, whatever date
+    # the records give it.
+    assert csc["stages"]["Stage 3"] == 1 and csc["timescales"]["Stage 3"]["responded"] == 0
+    stage3 = _index(messages, CSC, "no review panel", "its one Stage 3 request was withdrawn")
 
     # 3. The Ombudsman: decisions, upheld, remedies; compliance against the national average.
     decided = sum(a["ombudsman"]["decisions"] for a in areas)
