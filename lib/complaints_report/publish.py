@@ -440,6 +440,8 @@ QUARTO_TYPST_BOOKS = (1, 9, 18)
 """The first Quarto that renders a book to Typst: from here Quarto makes the PDF too."""
 QUARTO_CSS = Path(__file__).with_name("quarto.css")
 QUARTO_TYPST = Path(__file__).with_name("quarto-pdf.typ")
+QUARTO_TYPST_SHOW = Path(__file__).with_name("report-show.typ")
+_PDF_PARTIALS = "pdf-partials"
 # Quarto's pages have no skip link of their own; this one becomes the first thing on every page
 # (Quarto includes it after its header; the script below moves it to the top).
 _SKIP_LINK = '<a class="skip-link" href="#quarto-document-content">Skip to main content</a>'
@@ -566,6 +568,9 @@ def _stage_book(
             shutil.copytree(year_dir / folder, stage / folder)
     shutil.copy2(QUARTO_CSS, stage / "report.css")
     shutil.copy2(QUARTO_TYPST, stage / "report.typ")
+    if typst:
+        (stage / _PDF_PARTIALS).mkdir()
+        shutil.copy2(QUARTO_TYPST_SHOW, stage / _PDF_PARTIALS / "typst-show.typ")
     (stage / "after-body.html").write_text(_AFTER_BODY, encoding="utf-8")
 
     pdf = pdf_name(params)
@@ -611,6 +616,9 @@ def _stage_book(
         formats["typst"] = {
             **(formats.get("typst") or {}),
             "include-in-header": ["report.typ"],
+            # The report's page design in place of the book template's (odd-page chapters,
+            # part pages, a title page): see quarto-pdf.typ.
+            "template-partials": [f"{_PDF_PARTIALS}/typst-show.typ"],
             # The PDF shows each table's Markdown; its HTML twin is for the website only and
             # is dropped from the PDF. Without this Quarto would still convert every HTML
             # table for Typst first (a `quarto run juice.ts` each: over a minute in all).
@@ -627,7 +635,8 @@ def _stage_book(
     (stage / QUARTO_CONFIG).write_text(
         yaml.safe_dump(staged, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
-    (stage / "index.qmd").write_text(_index_markdown(params), encoding="utf-8")
+    index = _index_markdown(params) if website else _pdf_index_markdown(params)
+    (stage / "index.qmd").write_text(index, encoding="utf-8")
     (stage / "index-partials").mkdir()
     (stage / "index-partials" / "title-block.html").write_text("", encoding="utf-8")
 
@@ -651,6 +660,44 @@ def _index_markdown(params: Params) -> str:
     for paragraph in _introduction(params):
         lines += ["", md_escape(paragraph)]
     return "\n".join(lines) + "\n"
+
+
+def _pdf_cover_typst(params: Params) -> str:
+    """The PDF's page 1 under its title, as Typst (``report-cover`` in quarto-pdf.typ): the council,
+    the meeting and its date, the recommendation, the notice when the data are synthetic; then
+    the contents."""
+    from .display import SYNTHETIC_NOTICE, typst_text
+
+    r = params.report
+    meeting = None
+    if r.committee:
+        meeting = r.committee + (f", {r.meeting_date:%A %d %B %Y}" if r.meeting_date else "")
+    args = {
+        "council": params.council,
+        "meeting": meeting,
+        "status": r.status,
+        "recommendation": r.recommendation,
+        "notice": SYNTHETIC_NOTICE if params.synthetic_data else None,
+    }
+    return (
+        "#report-cover(\n"
+        + "".join(
+            f"  {k}: {typst_text(v) if v is not None else 'none'},\n" for k, v in args.items()
+        )
+        + ")"
+    )
+
+
+def _pdf_index_markdown(params: Params) -> str:
+    """The PDF's opening: the report's title (a heading, unnumbered, styled as the cover's
+    title by quarto-pdf.typ; without a heading Quarto would add an empty one), then the rest of
+    the cover and the contents, all on page 1."""
+    from .display import md_escape
+
+    return (
+        f"# {md_escape(params.report.title)} {{#report-title .unnumbered}}\n\n"
+        + _raw_block(_pdf_cover_typst(params), "typst")
+    )
 
 
 def _check_quarto_site(site: Path, chapters: list[Chapter], pdf: Path | None) -> None:
