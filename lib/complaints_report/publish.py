@@ -729,9 +729,8 @@ def _pdf_index_markdown(params: Params) -> str:
     the cover and the contents, all on page 1."""
     from .display import md_escape
 
-    return (
-        f"# {md_escape(params.report.title)} {{#report-title .unnumbered}}\n\n"
-        + _raw_block(_pdf_cover_typst(params), "typst")
+    return f"# {md_escape(params.report.title)} {{#report-title .unnumbered}}\n\n" + _raw_block(
+        _pdf_cover_typst(params), "typst"
     )
 
 

@@ -435,8 +435,7 @@ class ReportTable:
         out.append(")")
         if self.note:
             out.append(
-                "#block(width: 100%, above: 0.7em, text(size: 9pt, "
-                f"{typst_text(self.note)}))"
+                f"#block(width: 100%, above: 0.7em, text(size: 9pt, {typst_text(self.note)}))"
             )
         out += [
             "], caption: figure.caption(",

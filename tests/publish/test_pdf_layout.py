@@ -74,9 +74,7 @@ def _body(path: Path, i: int) -> list[Span]:
     """Page ``i``'s text without its running header and page number."""
     running = _running(path)
     return [
-        s
-        for s in _spans(path)[i]
-        if not FOOTER.match(s.text) and _squash(s.text) not in running
+        s for s in _spans(path)[i] if not FOOTER.match(s.text) and _squash(s.text) not in running
     ]
 
 

@@ -85,7 +85,9 @@ def test_a_tables_typst_is_quartos_table_figure_with_its_text_literal():
     assert 'kind: "quarto-float-tbl", ' in lines and 'supplement: "Table", ' in lines
     assert "<tbl-05-stage2-cases>" in lines  # the same label as the Markdown's {#tbl-...}
     # The note is under the table, inside its figure (kept with it on its page).
-    note = '#block(width: 100%, above: 0.7em, text(size: 9pt, "Costs are the investigators\' fees."))'
+    note = (
+        '#block(width: 100%, above: 0.7em, text(size: 9pt, "Costs are the investigators\' fees."))'
+    )
     assert lines.index(note) < lines.index('#"Stage 2 cases: costs & subjects"')
     assert typ.endswith("\n<tbl-05-stage2-cases>\n")  # a line break before what follows
     assert display.typst_text('a "quoted" \\ b\nc') == '"a \\"quoted\\" \\\\ b c"'
