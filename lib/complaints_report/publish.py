@@ -306,21 +306,36 @@ _PDF_CSS = """
   @top-left { content: string(report-title); font-size: 8pt; color: #333; } }
 @page :first { @top-left { content: none; } }
 html { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.45; color: #111; }
-h1 { string-set: report-title content(); font-size: 22pt; margin: 0 0 8mm; }
-h2 { font-size: 16pt; margin-top: 0; }
-h3 { font-size: 12.5pt; } h4 { font-size: 11pt; }
-section.chapter { break-before: page; }
-nav.toc ol { list-style: none; padding: 0; }
+h1 { string-set: report-title content(); font-size: 22pt; margin: 0 0 4mm; }
+/* One-sided pages in one flow: page 1 is the cover and the contents; parts and sections are
+   headings in the flow, not pages; a heading is never the last thing on its page. */
+h1, h2, h3, h4, h5, h6 { break-after: avoid; break-inside: avoid; line-height: 1.25; }
+h2 { font-size: 16pt; margin: 9mm 0 3mm; }
+h2.part { font-size: 11pt; text-transform: uppercase; color: #444; margin: 11mm 0 2mm;
+  padding-bottom: 1mm; border-bottom: 0.6pt solid #999; }
+h3 { font-size: 12.5pt; margin: 7mm 0 2.5mm; }
+h4 { font-size: 11pt; margin: 6mm 0 2mm; }
+h5, h6 { font-size: 10pt; margin: 5mm 0 1.5mm; }
+.cover .meeting { font-size: 11pt; margin: 0 0 1mm; }
+.cover .council { font-size: 14pt; font-weight: bold; margin: 0 0 2mm; }
+.cover .recommendation { border-left: 2.5pt solid #0072B2; padding: 1mm 3mm; margin: 4mm 0; }
+nav.toc { break-after: page; }
+nav.toc h2 { margin-top: 6mm; }
+nav.toc ol { list-style: none; padding: 0; margin: 0; }
+nav.toc li.part { font-weight: bold; text-transform: uppercase; color: #444; margin-top: 2.5mm; }
 nav.toc a { color: #111; text-decoration: none; }
 nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
 table { border-collapse: collapse; width: 100%; margin: 3mm 0; font-size: 8.5pt; }
 thead { display: table-header-group; }
-table { break-inside: avoid; }  /* a table that fits on a page is kept whole */
+/* A table that fits on a page is kept whole, its caption with it (the caption is kept with the
+   table's region; on the table itself a long table would leave its caption behind). */
+.table-wrap { break-inside: avoid; }
 caption { break-after: avoid; }
 tr { break-inside: avoid; }
 th, td { border: 0.5pt solid #777; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; }
 caption { caption-side: top; font-weight: bold; text-align: left; padding-bottom: 1.5mm; }
+p.table-note { break-before: avoid; font-size: 9pt; margin-top: 1.5mm; }  /* with its table */
 figure { margin: 4mm 0; break-inside: avoid; }
 figure img { width: 100%; }
 figcaption { font-size: 9pt; color: #333; }
@@ -331,12 +346,21 @@ figcaption { font-size: 9pt; color: #333; }
 
 
 def _pdf_html(params: Params, chapters: list[Chapter], bodies: dict[str, str]) -> str:
-    toc = "".join(
-        f'<li><a href="#sec-{ch.section.number:02d}">{ch.section.number}. {html.escape(ch.section.title)}</a></li>'
-        for ch in chapters
-    )
-    sections = []
+    """The offline PDF as one HTML document: page 1 the cover (title, council, meeting and date,
+    the recommendation, the notice) and the contents; then each part's heading and its
+    sections, in one flow."""
+    toc: list[str] = []
+    sections: list[str] = []
+    current_part = None
     for ch in chapters:
+        if ch.part and ch.part != current_part:
+            toc.append(f'<li class="part">{html.escape(ch.part)}</li>')
+            sections.append(f'<h2 class="part">{html.escape(ch.part)}</h2>')
+        current_part = ch.part
+        toc.append(
+            f'<li><a href="#sec-{ch.section.number:02d}">{ch.section.number}. '
+            f"{html.escape(ch.section.title)}</a></li>"
+        )
         soup = _soup(bodies[ch.page])
         _shift_headings(soup, 1)  # chapter titles are h2 under the report's h1
         for p in soup.select("p.download"):
@@ -349,12 +373,21 @@ def _pdf_html(params: Params, chapters: list[Chapter], bodies: dict[str, str]) -
             first["id"] = f"sec-{ch.section.number:02d}"
         sections.append(f'<section class="chapter">{soup}</section>')
     r = params.report
-    cover = [f"<h1>{html.escape(r.title)}</h1>", f"<p>{html.escape(params.council)}</p>"]
+    cover = [
+        f"<h1>{html.escape(r.title)}</h1>",
+        f'<p class="council">{html.escape(params.council)}</p>',
+    ]
     if r.committee:
         cover.append(
-            f"<p>{html.escape(r.committee)}"
-            + (f", {r.meeting_date:%d %B %Y}" if r.meeting_date else "")
+            f'<p class="meeting">{html.escape(r.committee)}'
+            + (f", {r.meeting_date:%A %d %B %Y}" if r.meeting_date else "")
             + "</p>"
+        )
+    cover.append(f'<p class="meeting">Report status: {html.escape(r.status)}</p>')
+    if r.recommendation:
+        cover.append(
+            '<div class="recommendation"><p><strong>Recommendation</strong><br>'
+            f"{html.escape(r.recommendation)}</p></div>"
         )
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
@@ -362,9 +395,11 @@ def _pdf_html(params: Params, chapters: list[Chapter], bodies: dict[str, str]) -
         f'<meta name="author" content="{html.escape(params.council)}">'
         f'<meta name="description" content="{html.escape(r.title)}">'
         f"<style>{_PDF_CSS}</style></head><body>"
+        + '<div class="cover">'
         + "".join(cover)
         + _notice(params)
-        + f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>'
+        + "</div>"
+        + f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{"".join(toc)}</ol></nav>'
         + "".join(sections)
         + "</body></html>"
     )
@@ -440,6 +475,8 @@ QUARTO_TYPST_BOOKS = (1, 9, 18)
 """The first Quarto that renders a book to Typst: from here Quarto makes the PDF too."""
 QUARTO_CSS = Path(__file__).with_name("quarto.css")
 QUARTO_TYPST = Path(__file__).with_name("quarto-pdf.typ")
+QUARTO_TYPST_SHOW = Path(__file__).with_name("report-show.typ")
+_PDF_PARTIALS = "pdf-partials"
 # Quarto's pages have no skip link of their own; this one becomes the first thing on every page
 # (Quarto includes it after its header; the script below moves it to the top).
 _SKIP_LINK = '<a class="skip-link" href="#quarto-document-content">Skip to main content</a>'
@@ -566,6 +603,9 @@ def _stage_book(
             shutil.copytree(year_dir / folder, stage / folder)
     shutil.copy2(QUARTO_CSS, stage / "report.css")
     shutil.copy2(QUARTO_TYPST, stage / "report.typ")
+    if typst:
+        (stage / _PDF_PARTIALS).mkdir()
+        shutil.copy2(QUARTO_TYPST_SHOW, stage / _PDF_PARTIALS / "typst-show.typ")
     (stage / "after-body.html").write_text(_AFTER_BODY, encoding="utf-8")
 
     pdf = pdf_name(params)
@@ -611,6 +651,9 @@ def _stage_book(
         formats["typst"] = {
             **(formats.get("typst") or {}),
             "include-in-header": ["report.typ"],
+            # The report's page design in place of the book template's (odd-page chapters,
+            # part pages, a title page): see quarto-pdf.typ.
+            "template-partials": [f"{_PDF_PARTIALS}/typst-show.typ"],
             # The PDF shows each table's Markdown; its HTML twin is for the website only and
             # is dropped from the PDF. Without this Quarto would still convert every HTML
             # table for Typst first (a `quarto run juice.ts` each: over a minute in all).
@@ -627,7 +670,8 @@ def _stage_book(
     (stage / QUARTO_CONFIG).write_text(
         yaml.safe_dump(staged, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
-    (stage / "index.qmd").write_text(_index_markdown(params), encoding="utf-8")
+    index = _index_markdown(params) if website else _pdf_index_markdown(params)
+    (stage / "index.qmd").write_text(index, encoding="utf-8")
     (stage / "index-partials").mkdir()
     (stage / "index-partials" / "title-block.html").write_text("", encoding="utf-8")
 
@@ -651,6 +695,43 @@ def _index_markdown(params: Params) -> str:
     for paragraph in _introduction(params):
         lines += ["", md_escape(paragraph)]
     return "\n".join(lines) + "\n"
+
+
+def _pdf_cover_typst(params: Params) -> str:
+    """The PDF's page 1 under its title, as Typst (``report-cover`` in quarto-pdf.typ): the council,
+    the meeting and its date, the recommendation, the notice when the data are synthetic; then
+    the contents."""
+    from .display import SYNTHETIC_NOTICE, typst_text
+
+    r = params.report
+    meeting = None
+    if r.committee:
+        meeting = r.committee + (f", {r.meeting_date:%A %d %B %Y}" if r.meeting_date else "")
+    args = {
+        "council": params.council,
+        "meeting": meeting,
+        "status": r.status,
+        "recommendation": r.recommendation,
+        "notice": SYNTHETIC_NOTICE if params.synthetic_data else None,
+    }
+    return (
+        "#report-cover(\n"
+        + "".join(
+            f"  {k}: {typst_text(v) if v is not None else 'none'},\n" for k, v in args.items()
+        )
+        + ")"
+    )
+
+
+def _pdf_index_markdown(params: Params) -> str:
+    """The PDF's opening: the report's title (a heading, unnumbered, styled as the cover's
+    title by quarto-pdf.typ; without a heading Quarto would add an empty one), then the rest of
+    the cover and the contents, all on page 1."""
+    from .display import md_escape
+
+    return f"# {md_escape(params.report.title)} {{#report-title .unnumbered}}\n\n" + _raw_block(
+        _pdf_cover_typst(params), "typst"
+    )
 
 
 def _check_quarto_site(site: Path, chapters: list[Chapter], pdf: Path | None) -> None:

@@ -18,6 +18,16 @@ import pandas as pd
 from .display import CSV_DIR, typst_text
 from .files import atomic_write_text
 
+# The PDF's tables (ReportTable._typst_widths): the text block of quarto-pdf.typ's page (16.6 cm)
+# in em of the tables' 9 pt type, a generous estimate of a character's width, a cell's insets
+# (6 pt each side), the narrowest a column of text is made (in characters), and the most a long
+# column of text claims of the width left to share.
+_TYPST_TEXT_WIDTH = 52.0
+_TYPST_EM_PER_CHAR = 0.5
+_TYPST_CELL_PADDING = 1.5
+_TYPST_TEXT_MIN = 14
+_TYPST_TEXT_SHARE = 40
+
 Format = Literal["count", "percent", "money", "text"]
 
 MISSING = "\N{EN DASH}"
@@ -29,7 +39,6 @@ SUPPRESSED = "[c]"
 NUMERIC_FORMATS: frozenset[str] = frozenset({"count", "percent", "money"})
 _FORMATS: frozenset[str] = NUMERIC_FORMATS | {"text"}
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-_PANDOC_COLUMNS = 72  # Pandoc's default --columns, which decides a pipe table's widths
 # OWASP CSV injection: a spreadsheet may run a cell starting with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Absorbs binary float error so that 0.145 (stored as 0.14499999...) rounds up, as a reader expects.
@@ -393,21 +402,21 @@ class ReportTable:
         return "\n".join(lines)
 
     def to_typst(self) -> str:
-        """The table as Typst markup: what Quarto makes of :meth:`to_markdown` for its Typst PDF
-        (a numbered table figure, captioned above, labelled ``tbl-<name>``, then the note),
-        written here so that Quarto need not parse the pipe table and walk it in every one of its
-        filters (about 0.1 s a table). The same columns, widths and alignment as Pandoc gives the
-        pipe table; text goes in as Typst strings, literal as the Markdown's escapes make it.
+        """The table as Typst markup for the PDF: a numbered table figure, captioned above and
+        labelled ``tbl-<name>``, as Quarto makes of :meth:`to_markdown`, with the same cells and
+        alignment (text goes in as Typst strings, literal as the Markdown's escapes make it),
+        written here so that Quarto need not parse the pipe table and walk it in every one of
+        its filters (about 0.1 s a table).
+
+        Two things differ from Pandoc's, for the reader: the columns are sized to their content
+        (:meth:`_typst_widths`; Pandoc's widths, shares of the Markdown's dashes, squeezed a
+        short column's heading into the next, "CompliesEvidence", and ran a text column one word
+        a line), and the note is under the table inside its figure, so that it stays with the
+        table on its page.
         """
         shown = self.display_frame()
-        lines, rules, _, _ = self._pipe_table(shown)
-        # Pandoc gives a pipe table relative column widths (its rule's dashes) only when a line
-        # of it is wider than the page's 72 columns; otherwise Typst sizes the columns.
-        if max(len(line) for line in lines) > _PANDOC_COLUMNS:
-            total = sum(len(r) for r in rules)
-            columns = "(" + ", ".join(f"{round(100 * len(r) / total, 2):g}%" for r in rules) + ")"
-        else:
-            columns = str(len(rules))
+        _, rules, _, _ = self._pipe_table(shown)
+        columns = "(" + ", ".join(self._typst_widths(shown)) + ",)"
         align = "".join("right," if r.endswith(":") else "left," for r in rules)
         out = [
             "#figure([",
@@ -423,8 +432,12 @@ class ReportTable:
             "  " + " ".join(f"{typst_text(v)}," for v in row)
             for row in shown.itertuples(index=False, name=None)
         ]
+        out.append(")")
+        if self.note:
+            out.append(
+                f"#block(width: 100%, above: 0.7em, text(size: 9pt, {typst_text(self.note)}))"
+            )
         out += [
-            ")",
             "], caption: figure.caption(",
             "position: top, ",
             "[",
@@ -434,10 +447,65 @@ class ReportTable:
             'supplement: "Table", ',
             ")",
             f"<tbl-{self.name}>",
+            "",  # Pandoc writes the next block straight after this text: end it with a line break
         ]
-        if self.note:
-            out += ["", "", f"#{typst_text(self.note)}", ""]
         return "\n".join(out)
+
+    def _typst_widths(self, shown: pd.DataFrame) -> list[str]:
+        """Each column's width in the PDF, sized to its content.
+
+        A table whose columns all fit the page at their natural widths (each cell on one line,
+        a figure's heading wrapped to its longest word or figure) leaves the sizing to Typst:
+        ``auto``, each column as wide as its widest cell. A wider table gives each column that
+        needs no more than a fair share of the page its natural width, and the others (the long
+        text) shares of what remains (``fr``) in proportion to their text, up to 40 characters;
+        no column is narrower than its longest word, nor a text column narrower than about 14
+        characters. Widths are in ``em`` of the
+        tables' type, from a generous estimate of half an em a character.
+        """
+
+        def longest_word(texts: list[str]) -> int:
+            return max((len(w) for t in texts for w in t.split()), default=0)
+
+        def em(chars: int) -> float:
+            return round(_TYPST_EM_PER_CHAR * chars + _TYPST_CELL_PADDING, 1)
+
+        wants, floors = [], []
+        for i, column in enumerate(shown.columns):
+            cells = [str(v) for v in shown[column]]
+            head = str(column)
+            longest = max((len(c) for c in cells), default=0)
+            word = max(longest_word(cells), longest_word([head]))
+            if self._kind(column) in NUMERIC_FORMATS and i:
+                want = max(longest, word)  # a figure's heading wraps between its words
+            else:
+                want = max(longest, len(head))
+                word = max(word, min(longest, _TYPST_TEXT_MIN))
+            wants.append(em(want))
+            floors.append(em(word))
+        if sum(wants) <= _TYPST_TEXT_WIDTH:
+            return ["auto"] * len(wants)
+        # A column that needs no more than a fair share of what the others leave keeps its
+        # width; the others share the rest in proportion to their text (up to 40 characters),
+        # each given at least its narrowest.
+        fixed = [False] * len(wants)
+        settled = True
+        while settled:
+            loose = [i for i, f in enumerate(fixed) if not f]
+            rest = _TYPST_TEXT_WIDTH - sum(w for w, f in zip(wants, fixed, strict=True) if f)
+            settled = [i for i in loose if wants[i] <= rest / len(loose)]
+            for i in settled:
+                fixed[i] = True
+        weights = {i: min(wants[i], em(_TYPST_TEXT_SHARE)) for i, f in enumerate(fixed) if not f}
+        squeezed = True
+        while squeezed and weights:
+            rest = _TYPST_TEXT_WIDTH - sum(w for w, f in zip(wants, fixed, strict=True) if f)
+            total = sum(weights.values())
+            squeezed = [i for i, w in weights.items() if rest * w / total < floors[i]]
+            for i in squeezed:
+                fixed[i], wants[i] = True, floors[i]
+                del weights[i]
+        return [f"{wants[i]:g}em" if fixed[i] else f"{weights[i]:g}fr" for i in range(len(wants))]
 
     def _markdown_width(self, column: str, cells: list[str]) -> int:
         """Dashes under a column of the pipe table, which set its share of the page's width.

@@ -75,8 +75,8 @@ def test_a_tables_typst_is_quartos_table_figure_with_its_text_literal():
     typ = table().to_typst()
     lines = typ.splitlines()
     assert lines[:2] == ["#figure([", "#table("]
-    # Every line of this pipe table is under 72 characters: Typst sizes the columns.
-    assert "  columns: 3," in lines and "  align: (left,left,right,)," in lines
+    # A narrow table: Typst sizes the columns to their content.
+    assert "  columns: (auto, auto, auto,)," in lines and "  align: (left,left,right,)," in lines
     assert '  table.header("Case reference", "Brief subject", "Cost",),' in lines
     # Text goes in as Typst strings: "$", "*", "[c]" and "|" stay literal; a line break is a space.
     assert '  "COM/3262", "Costs of $5 | *care* [c]", "£3,780.00",' in lines
@@ -84,19 +84,27 @@ def test_a_tables_typst_is_quartos_table_figure_with_its_text_literal():
     assert '#"Stage 2 cases: costs & subjects"' in lines
     assert 'kind: "quarto-float-tbl", ' in lines and 'supplement: "Table", ' in lines
     assert "<tbl-05-stage2-cases>" in lines  # the same label as the Markdown's {#tbl-...}
-    assert lines[-1] == '#"Costs are the investigators\' fees."'
+    # The note is under the table, inside its figure (kept with it on its page).
+    note = (
+        '#block(width: 100%, above: 0.7em, text(size: 9pt, "Costs are the investigators\' fees."))'
+    )
+    assert lines.index(note) < lines.index('#"Stage 2 cases: costs & subjects"')
+    assert typ.endswith("\n<tbl-05-stage2-cases>\n")  # a line break before what follows
     assert display.typst_text('a "quoted" \\ b\nc') == '"a \\"quoted\\" \\\\ b c"'
 
 
-def test_a_wide_tables_typst_has_the_pipe_tables_relative_widths():
+def test_a_wide_tables_typst_gives_short_columns_their_width_and_long_text_the_rest():
     frame = pd.DataFrame({"Ref": ["COM/3262"], "Text": ["word " * 40], "Cost": [3.5]})
     t = ReportTable(name="t", title="t", frame=frame, formats={"Cost": "money"})
-    rules = t.to_markdown().splitlines()[1].strip("|").split("|")
-    assert max(map(len, t.to_markdown().splitlines()[:3])) > 72  # Pandoc then sizes by dashes
-    total = sum(map(len, rules))
-    widths = ", ".join(f"{round(100 * len(r) / total, 2):g}%" for r in rules)
-    assert f"  columns: ({widths})," in t.to_typst().splitlines()
+    assert "  columns: (5.5em, 21.5fr, 4em,)," in t.to_typst().splitlines()
     assert "  align: (left,left,right,)," in t.to_typst().splitlines()
+    # Two long texts share what is left; a short text keeps its width; a long unbreakable word
+    # is never squeezed.
+    frame = pd.DataFrame(
+        {"A": ["word " * 30], "B": ["word " * 50], "C": ["X" * 30], "D": ["short"]}
+    )
+    widths = ReportTable(name="t", title="t", frame=frame)._typst_widths(frame)
+    assert widths == ["21.5fr", "21.5fr", "16.5em", "4em"], widths
 
 
 def _dashes(frame: pd.DataFrame, formats=None) -> list[int]:
