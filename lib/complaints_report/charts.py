@@ -207,6 +207,12 @@ def grouped_bars(
     """
     n = len(series)
     bars_drawn = len(categories) * max(1, n)
+    bars_with_values = sum(
+        1
+        for values in series.values()
+        for v in values
+        if v is not None and not _hidden(v) and float(v) != 0
+    )
 
     def draw(phone: bool):
         style(phone)
@@ -223,7 +229,9 @@ def grouped_bars(
             if horizontal:
                 height = max(1.8, 0.35 * bars_drawn + 1.2)
             else:
-                height = 2.4 if bars_drawn <= 2 else 3.4
+                # As tall as the bars need: one bar with a value (a stage with a few cases)
+                # or a handful of bars do not take half a page.
+                height = 2.2 if bars_with_values <= 1 else 2.6 if bars_drawn <= 3 else 3.4
             fig, ax = plt.subplots(figsize=(A4_TEXT_WIDTH_IN, height))
         width = 0.8 / max(1, n)
         if bars_drawn == 1 and not across:
