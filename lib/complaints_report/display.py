@@ -98,7 +98,8 @@ def heading(text: str, level: int) -> Shown:
 def boxed(paras: list[str], *, css_class: str, label: str) -> Shown:
     """A labelled box of paragraphs (the analyst's commentary).
 
-    HTML: ``<aside class=…>`` for the website. Markdown: a Quarto callout titled ``label``
+    HTML: ``<div class=… role="note" aria-label=…>`` for the website, in the text column at body
+    size: it is the council's own voice (Quarto would move an ``<aside>`` into the margin). Markdown: a Quarto callout titled ``label``
     for the PDF, which readers see as a framed note. Typst: that callout as Quarto writes it
     for the Typst PDF (its ``callout`` function, a note's colours, no icon), its text as Typst
     strings, so that a PDF whose only change is a commentary can be compiled again from the
@@ -113,7 +114,10 @@ def boxed(paras: list[str], *, css_class: str, label: str) -> Shown:
             f'::: {{.callout-note .{css_class} appearance="simple" icon=false '
             f"title={md_attribute(label)}}}\n{body_md}\n:::"
         ),
-        html=f'<aside class="{css_class}" aria-label="{html.escape(label, quote=True)}">{body_html}</aside>',
+        html=(
+            f'<div class="{css_class}" role="note" aria-label="{html.escape(label, quote=True)}">'
+            f"{body_html}</div>"
+        ),
         typst=(
             f"#callout(\nbody: \n[\n{body_typst}]\n, \ntitle: \n[\n#{typst_text(label)}\n]\n, \n"
             'background_color: \nrgb("#dae6fb")\n, \nicon_color: \nrgb("#0758E5")\n, \n'

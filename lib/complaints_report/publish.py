@@ -164,6 +164,31 @@ def _copy_csvs(soup: BeautifulSoup, tables_src: Path, tables_dst: Path) -> None:
         shutil.copy2(src, tables_dst / name)
 
 
+# Both publishers' pages: the hint above a table shows only while the table is wider than its
+# column (the stylesheet draws a shadow at its scrolling edge and holds its first column).
+_WIDE_TABLES = """<script>
+(function () {
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.classList.toggle("is-wide", wide);
+      var hint = wrap.previousElementSibling;
+      if (hint && hint.classList.contains("scroll-hint")) {
+        hint.hidden = !wide;
+        if (wide) { wrap.setAttribute("aria-describedby", hint.id); }
+        else { wrap.removeAttribute("aria-describedby"); }
+      }
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", mark); }
+  else { mark(); }
+  window.addEventListener("load", mark);
+  window.addEventListener("resize", mark);
+})();
+</script>
+"""
+
+
 _PAGE = """<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -195,7 +220,7 @@ _PAGE = """<!DOCTYPE html>
 <footer class="site-footer">
 <p>{footer}</p>
 </footer>
-</body>
+{script}</body>
 </html>
 """
 
@@ -247,6 +272,7 @@ def _page(params, chapters, title, body, current, pager, pdf, pdf_size) -> str:
         notice=_notice(params),
         body=body,
         pager=pager,
+        script=_WIDE_TABLES,
         footer=html.escape(
             f"{params.council}: annual report on children's services complaints, {params.fy.slash_label}. "
             f"Published {date.today():%d %B %Y}. Tables can be downloaded as CSV beside each table."
@@ -269,13 +295,34 @@ def _introduction(params: Params) -> list[str]:
     return paragraphs
 
 
-def _index_body(params: Params, chapters: list[Chapter], pdf: str, pdf_size: str) -> str:
+def _headlines_html(params: Params, year_dir: Path) -> str:
+    """The opening page's headline figures, from the year's figures.json, each with its change
+    from the year before (computed from the case records); empty without figures.json."""
+    from .headlines import headlines, headlines_html, read_figures, year_before
+
+    figures = read_figures(year_dir)
+    if figures is None:
+        return ""
+    items = headlines(
+        figures,
+        year_before(params),
+        params.targets.stage1_limit,
+        params.disclosure.active_threshold,
+    )
+    return headlines_html(items)
+
+
+def _index_body(
+    params: Params, chapters: list[Chapter], pdf: str, pdf_size: str, figures_html: str = ""
+) -> str:
     r = params.report
     parts: list[str] = [f"<h1>{html.escape(r.title)}</h1>"]
     parts += [f"<p>{html.escape(p)}</p>" for p in _introduction(params)]
     parts.append(
         f'<p><a class="pdf-link" href="{pdf}">Download PDF of the whole report ({pdf_size})</a></p>'
     )
+    if figures_html:
+        parts.append(figures_html)
     parts.append('<h2 id="contents">Contents</h2>')
     current_part = None
     items: list[str] = []
@@ -442,7 +489,7 @@ def build_offline(params: Params, chapters: list[Chapter], year_dir: Path, site:
             params,
             chapters,
             params.report.title,
-            _index_body(params, chapters, pdf, pdf_size),
+            _index_body(params, chapters, pdf, pdf_size, _headlines_html(params, year_dir)),
             None,
             "",
             pdf,
@@ -482,7 +529,8 @@ _PDF_PARTIALS = "pdf-partials"
 _SKIP_LINK = '<a class="skip-link" href="#quarto-document-content">Skip to main content</a>'
 # What Quarto's templates cannot be told: the skip link first, the sidebar's name and current
 # page for assistive technology, and a main region that takes focus from the skip link.
-_AFTER_BODY = """<script>
+_AFTER_BODY = (
+    """<script>
 document.addEventListener("DOMContentLoaded", function () {
   var skip = document.querySelector("a.skip-link");
   if (skip) {
@@ -506,6 +554,8 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 </script>
 """
+    + _WIDE_TABLES
+)
 
 
 def quarto_version(quarto: str) -> tuple[int, ...]:
@@ -670,14 +720,18 @@ def _stage_book(
     (stage / QUARTO_CONFIG).write_text(
         yaml.safe_dump(staged, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
-    index = _index_markdown(params) if website else _pdf_index_markdown(params)
+    if website:
+        index = _index_markdown(params, _headlines_html(params, year_dir))
+    else:
+        index = _pdf_index_markdown(params)
     (stage / "index.qmd").write_text(index, encoding="utf-8")
     (stage / "index-partials").mkdir()
     (stage / "index-partials" / "title-block.html").write_text("", encoding="utf-8")
 
 
-def _index_markdown(params: Params) -> str:
-    """The book's opening page: what the report is and for whom (Quarto lists the sections)."""
+def _index_markdown(params: Params, figures_html: str = "") -> str:
+    """The book's opening page: what the report is and for whom, and on the website the
+    year's headline figures (Quarto lists the sections)."""
     from .display import md_escape
 
     r = params.report
@@ -694,6 +748,8 @@ def _index_markdown(params: Params) -> str:
     ]
     for paragraph in _introduction(params):
         lines += ["", md_escape(paragraph)]
+    if figures_html:
+        lines += ["", _raw_block(figures_html, "html").rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

@@ -36,6 +36,9 @@ MISSING = "\N{EN DASH}"
 SUPPRESSED = "[c]"
 """What a reader (and the CSV) sees in place of a figure hidden by disclosure control."""
 
+SCROLL_HINT = "Scroll sideways to see every column \N{RIGHTWARDS ARROW}"
+"""What a reader sees above a table wider than the screen."""
+
 NUMERIC_FORMATS: frozenset[str] = frozenset({"count", "percent", "money"})
 _FORMATS: frozenset[str] = NUMERIC_FORMATS | {"text"}
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -357,9 +360,14 @@ class ReportTable:
     def to_page_html(self) -> str:
         """The table as a web page shows it: in a labelled region that scrolls sideways on its
         own, so a narrow screen scrolls the table and not the page (WCAG 1.4.10 reflow); then
-        its note and a link to its CSV (``tables/<name>.csv`` beside the page)."""
+        its note and a link to its CSV (``tables/<name>.csv`` beside the page). Before it, a
+        hint that the table scrolls sideways, hidden until the page's script finds the table
+        wider than its column (the stylesheet adds a shadow at the edge and holds the first
+        column in place)."""
         label = html.escape(f"Table: {self.title}", quote=True)
         lines = [
+            # Shown by the page's script only when the table is wider than the screen.
+            f'<p class="scroll-hint" id="scroll-hint-{self.name}" hidden>{SCROLL_HINT}</p>',
             f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">',
             self._table_html(),
             "</div>",

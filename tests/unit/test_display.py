@@ -167,10 +167,10 @@ def test_headings_and_sentences_are_markdown_for_every_format(shown, markdown):
     assert data == {"text/plain": shown.plain, "text/markdown": markdown}
 
 
-def test_commentary_is_an_aside_on_the_site_and_a_callout_in_the_pdf():
+def test_commentary_is_a_labelled_note_on_the_site_and_a_callout_in_the_pdf():
     data = bundle(display.boxed(["One.", "Two $2."], css_class="commentary", label="Commentary"))
     assert data["text/html"] == (
-        '<aside class="commentary" aria-label="Commentary"><p>One.</p><p>Two $2.</p></aside>'
+        '<div class="commentary" role="note" aria-label="Commentary"><p>One.</p><p>Two $2.</p></div>'
     )
     assert data["text/markdown"].startswith('::: {.callout-note .commentary appearance="simple"')
     assert r"Two \$2\." in data["text/markdown"] and data["text/markdown"].endswith(":::")
