@@ -153,7 +153,7 @@ def test_the_demo_self_assessment(ctx):
     rows = shown_rows(ctx.suppress(code.self_assessment_table(ctx)))
     assert len(rows) == 9
     assert rows["6. Complaint stages"][0] == "Partly"
-    assert rows["6. Complaint stages"][4] == "30 June 2024"
+    assert rows["6. Complaint stages"][4] == "30 September 2024"  # after the 11 July 2024 meeting
     assert code.self_assessment_sentences(ctx) == [
         "The council assesses itself as complying in full with 6 of the Code's 9 sections and in "
         "part with 3."
