@@ -235,7 +235,7 @@ PUBLISHED_NSC_2023_UPHELD = [
     ("21017726", 1650.00, None),
 ]
 PUBLISHED_CSC_2023_UPHELD = [
-    ("23017734", None, "Passed back to the council for local resolution (Stage 2)")
+    ("23017734", None, "Apology; the complaint to be taken to Stage 2 of the children's procedure")
 ]
 
 # The 2023/24 Stage 2 cases (published table): ref, team, subject index, stage outcomes, costs.
@@ -735,7 +735,11 @@ OMBUDSMAN_UPHELD_CSC = [
     "The council's complaint response did not address all the points raised; it agreed to apologise and consider the complaint at Stage 2.",
     "The council delayed a Stage 2 investigation of a complaint about children's social care; it agreed to apologise and complete the investigation.",
 ]
-OMBUDSMAN_PASSED_BACK = "The Ombudsman passed the complaint back to the council to complete Stage 2 of the statutory children's complaints procedure."
+OMBUDSMAN_UPHELD_CSC_STAGE2 = (
+    "The council's Stage 1 response did not address all the points raised and did not offer the "
+    "family Stage 2 of the statutory children's complaints procedure; it agreed to apologise and "
+    "to investigate the complaint at Stage 2."
+)
 OMBUDSMAN_NOT_UPHELD = [
     "The Ombudsman found no fault in how the council {d}.",
     "The Ombudsman investigated and did not uphold a complaint about how the council {d}.",

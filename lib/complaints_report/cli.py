@@ -379,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             if getattr(args, "financial_year", None):
-                FinancialYear.parse(args.financial_year)
+                # Parsed once, here: every command works with the year's one label (2023/24 and
+                # 2023-2024 are 2023-24), so a command names the same folders and lock as a run.
+                args.financial_year = FinancialYear.parse(args.financial_year).label
             return args.func(args)
         except ParamsError as exc:
             print(f"params: {exc}", file=sys.stderr)

@@ -318,6 +318,11 @@ def _median(days: pd.Series) -> int | float | None:
     return int(m) if m.is_integer() else m
 
 
+def _withdrawn(records: pd.DataFrame) -> pd.Series:
+    """Which records were withdrawn (their outcome says so)."""
+    return records["outcome"].eq("Withdrawn").fillna(False).astype(bool)
+
+
 def stage_timescales(prep: Prepared, records: pd.DataFrame, stage: str) -> dict[str, Any]:
     """The statutory-timescale counts of one stage over ``records`` (already cut to a period
     and area), as the contract's **Statutory timescales** define them.
@@ -325,7 +330,10 @@ def stage_timescales(prep: Prepared, records: pd.DataFrame, stage: str) -> dict[
     A count the data set cannot give, because the column it needs is absent, is ``None``.
     """
     first, extended_limit = prep.params.targets.limits(stage)
-    rows = records[records["stage"] == stage]
+    # A withdrawn record is never a response in time nor a panel held, and it is not open: it
+    # is counted in none of the stage's timescales (a withdrawn record with a panel date is a
+    # data-quality note, see quality.py).
+    rows = records[(records["stage"] == stage) & ~_withdrawn(records)]
     if stage == "Stage 3":
         if not prep.has_column("complaints", "panel_date"):
             return dict.fromkeys(TIMESCALE_KEYS)

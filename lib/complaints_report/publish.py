@@ -1124,6 +1124,11 @@ def publish_year(
                 "(nbconvert for the pages, WeasyPrint for a tagged PDF/UA)"
             )
         _announced = True
+    if not (year_dir / "notebooks").is_dir():
+        raise PublishError(
+            f"{params.financial_year} has no executed sections in {year_dir}: run the year first "
+            f"(complaints-report run {params.financial_year})"
+        )
     tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=year_dir))
     tmp.chmod(0o755)  # mkdtemp makes it private; a published site is world-readable
     try:

@@ -63,7 +63,7 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
             "complaints with a theme the council's list does not hold "
             f"({_listing(front.loc[unknown, 'report_theme'])})",
             "They are counted under the theme as recorded. If it is a misspelling of a listed "
-            "theme, map it in params theme_map.",
+            "theme, the council's settings can map it to that theme.",
         )
     add(
         front["theme"].isna(),
@@ -84,10 +84,10 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
     listed = set(params.service_areas)
     add(
         ~c["service_area"].isin(listed),
-        "Children's Services records in a service area the params do not list "
+        "Children's Services records in a service area the council's settings do not list "
         f"({_listing(c.loc[~c['service_area'].isin(listed), 'service_area'])})",
-        "The area is reported on its own after the listed areas; add it to service_areas in "
-        "params to set its place.",
+        "The area is reported on its own after the listed areas; listing it in the council's "
+        "settings sets its place.",
     )
     add(
         s1["responded_date"].notna() & s1["outcome"].isna(),
@@ -95,15 +95,25 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
         "They are left out of the justified shares, whose denominator is the Stage 1 "
         f"complaints with an outcome of {', '.join(JUDGED[:-1]).lower()} or {JUDGED[-1].lower()}.",
     )
+    withdrawn = c["outcome"].eq("Withdrawn").fillna(False).astype(bool)
     add(
-        s1["responded_date"].isna(),
-        "Stage 1 complaints with no response date (still open when the data were exported)",
-        "They are left out of the overdue share, which counts responded complaints only.",
+        s1["responded_date"].isna() & ~withdrawn.loc[s1.index],
+        "Stage 1 complaints not yet answered at the end of the records (no response date, "
+        "not withdrawn)",
+        "They are left out of the overdue share, which counts answered complaints only, and "
+        "counted as awaiting a response in the timescales.",
     )
+    if prep.has_column("complaints", "panel_date"):
+        add(
+            withdrawn & c["panel_date"].notna(),
+            "withdrawn records with a review panel date",
+            "A withdrawn complaint is not counted as a panel held, nor as awaiting one; check "
+            "whether the panel met or the complaint was withdrawn.",
+        )
     earlier = set(prep.complaints.loc[prep.complaints["stage"] == "Stage 1", "case_ref"])
     add(
         c["stage"].isin(["Stage 2", "Stage 3"]) & ~c["case_ref"].isin(earlier),
-        "Stage 2 or Stage 3 records whose case has no Stage 1 record in the data set",
+        "Stage 2 or Stage 3 records whose case has no Stage 1 record among the case records",
         "They are counted as escalations all the same; the Stage 1 record may predate the export.",
     )
     return notes

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, kernels, paths
+from .display import CHART_DIR, CSV_DIR
 from .figures import compute_figures, prepare
 from .files import write_json_atomic
 from .params import Params, load_params
@@ -493,10 +494,21 @@ def _warm_kernels(sections: list[Section], zygote: kernels.Zygote | None):
             zygote.close()
 
 
+def clear_section_outputs(year_dir: Path, sections: list[Section]) -> None:
+    """Remove what the last run of ``sections`` wrote beside its notebook (its tables' CSVs,
+    its charts and its redaction logs, each named ``NN-...`` after the section), so that a table
+    or chart a section no longer shows is not left behind to be published."""
+    for folder, pattern in ((CSV_DIR, "*.csv"), (CHART_DIR, "*.png"), ("redactions", "*.csv")):
+        for s in sections:
+            for path in (year_dir / folder).glob(f"{s.number:02d}-{pattern}"):
+                path.unlink()
+
+
 def _execute_sections(params, sections, year_dir, workers, progress, result, zygote=None) -> None:
     """Execute ``sections`` with Papermill in a process pool; raise RunFailed naming any failure."""
     nb_dir = year_dir / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
+    clear_section_outputs(year_dir, sections)
     parameters = {
         "financial_year": params.financial_year,
         "data_dir": str(params.data_dir),

@@ -198,12 +198,12 @@ STATUTORY_ROWS = {
 }
 # A stage timescale table's column heading (its words) -> figures.json timescales key.
 TIMESCALE_COLUMNS = [
-    (re.compile(r"^(responded to|panels held)$"), "responded"),
+    (re.compile(r"^(answered, not withdrawn|panels held)$"), "responded"),
     (re.compile(r"^within \d+ working days$"), "within_limit"),
     (re.compile(r"^\d+ to \d+ working days$"), "extended"),
     (re.compile(r"^of which no extension agreed$"), "extended_unagreed"),
     (re.compile(r"^over \d+ working days$"), "over"),
-    (re.compile(r"^(still open|no panel yet)$"), "open"),
+    (re.compile(r"^(awaiting a response|awaiting a panel)$"), "open"),
 ]
 
 
@@ -287,9 +287,125 @@ def check_against_figures(site: Path, figures: dict) -> list[str]:
                             f"{table.where}: {heading!r}, {fy}: shows {shown!r}, "
                             f"figures.json {figures_row[key]}"
                         )
+            else:
+                found = _other_figures(table, figures, area_of)
+                if found is not None:
+                    seen += 1
+                    problems += found
     if not seen:
         problems.append(f"{site}: no table of figures found to check against figures.json")
     return problems
+
+
+def _by_label(table: Table) -> dict[str, list[str]]:
+    return {row[0]: row for row in table.rows}
+
+
+def _cell(table: Table, row: list[str], heading: str) -> str:
+    return row[table.head.index(heading)]
+
+
+def _other_figures(table: Table, figures: dict, area_of) -> list[str] | None:
+    """The Ombudsman, complainant, theme, outcome, children-in-care and compliments tables
+    against figures.json (None: not one of these)."""
+    fy = figures["financial_year"]
+    areas = figures["service_areas"]
+    council = figures["council"]
+    out: list[str] = []
+
+    def expect(row: list[str], heading: str, value, what: str) -> None:
+        shown = _cell(table, row, heading)
+        if not _agrees(shown, value):
+            out.append(f"{table.where}: {row[0]!r}, {heading!r}: shows {shown!r}, {what} {value}")
+
+    if table.caption == f"Ombudsman decisions and remedies, {fy}":
+        for row in table.rows:
+            if row[0] in areas:
+                o = areas[row[0]]["ombudsman"]
+                decisions, upheld, remedies = o["decisions"], o["upheld"], o["remedy_total"]
+            elif row[0] == "Whole council":
+                decisions, upheld = council["ombudsman_decisions"], council["ombudsman_upheld"]
+                remedies = council["remedy_total"]
+            else:  # children's services: the areas together
+                decisions = sum(a["ombudsman"]["decisions"] for a in areas.values())
+                upheld = sum(a["ombudsman"]["upheld"] for a in areas.values())
+                remedies = round(sum(a["ombudsman"]["remedy_total"] for a in areas.values()), 2)
+            expect(row, "Decisions", decisions, "figures.json decisions")
+            expect(row, "Upheld", upheld, "figures.json upheld")
+            expect(row, "Remedies", remedies, "figures.json remedy_total")
+        return out
+    if m := re.fullmatch(
+        r"(.+): who made the informal and Stage 1 complaints, (.+)", table.caption
+    ):
+        area = area_of(table, m.group(1))
+        if area is None or fy not in m.group(2):
+            return out
+        types = area["complainant_types"]
+        if set(_by_label(table)) != set(types):
+            out.append(
+                f"{table.where}: complainants {sorted(_by_label(table))}, figures.json {sorted(types)}"
+            )
+        for label, row in _by_label(table).items():
+            expect(row, "Complaints", types.get(label), "figures.json complainant_types")
+        return out
+    if m := re.fullmatch(
+        r"(.+): what the informal and Stage 1 complaints were about.*", table.caption
+    ):
+        area = area_of(table, m.group(1))
+        if area is None or fy not in table.head:
+            return out
+        themes = {k: v for k, v in area["themes"].items() if k != "Not recorded"}
+        recorded = sum(themes.values())
+        for label, row in _by_label(table).items():
+            share = themes.get(label, 0) / recorded if recorded else None
+            expect(row, fy, share, "figures.json themes share")
+        return out
+    if m := re.fullmatch(r"(.+): outcomes of Stage 1 complaints, .*", table.caption):
+        name = m.group(1)
+        if name == "Whole council":
+            return out  # figures.json has no council-wide outcome counts
+        area = area_of(table, name)
+        rows = _by_label(table)
+        if area is None or fy not in rows:
+            return out
+        outcomes = area["outcomes"]
+        judged = sum(
+            outcomes.get(k, 0) for k in ("Fully justified", "Partially justified", "Not justified")
+        )
+        expect(rows[fy], "Stage 1 complaints judged", judged, "figures.json outcomes judged")
+        for k in ("Fully justified", "Partially justified", "Not justified"):
+            expect(
+                rows[fy],
+                k,
+                outcomes.get(k, 0) / judged if judged else None,
+                f"figures.json {k} share",
+            )
+        return out
+    if m := re.fullmatch(
+        r"Children in care complaints, (.+), \d{4}-\d{2} to (\d{4}-\d{2})", table.caption
+    ):
+        area = area_of(table, m.group(1))
+        rows = _by_label(table)
+        if area is None or fy not in rows:
+            return out
+        expect(
+            rows[fy],
+            "Children in care complaints",
+            area["children_in_care"],
+            "figures.json children_in_care",
+        )
+        return out
+    if table.caption.startswith("Compliments received, ") and fy in table.head:
+        for label, row in _by_label(table).items():
+            if label in areas:
+                value = areas[label]["quarters"]["year"]["compliments"]
+            elif label == "Whole council":
+                value = council["compliments"]
+            else:
+                value = sum(a["quarters"]["year"]["compliments"] for a in areas.values())
+            expect(row, fy, value, "figures.json compliments")
+        return out
+    return None
 
 
 def check_site(site: Path) -> list[str]:

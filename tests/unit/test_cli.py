@@ -286,3 +286,45 @@ def test_run_year_refuses_a_missing_data_folder_before_touching_the_outputs(tmp_
         run_year("2023-24", data=str(tmp_path / "nowhere"), out=str(out), progress=False)
     assert "no such folder" in str(caught.value) and "nowhere" in str(caught.value)
     assert not out.exists()
+
+
+def test_publish_with_a_slash_label_before_any_run_says_so_and_leaves_no_stray_folder(
+    tmp_path, capsys, monkeypatch
+):
+    """`publish 2023/24` works on the 2023-24 folder and lock; with nothing run, it says so."""
+    monkeypatch.setenv("COMPLAINTS_REPORT_PUBLISHER", "offline")
+    assert main(["publish", "2023/24", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "run the year first (complaints-report run 2023-24)" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".2023-24.lock"]
+
+
+def test_publish_with_a_slash_label_waits_for_the_years_lock(tmp_path, capsys):
+    """While another process holds 2023-24's lock, `publish 2023/24` stops at once (exit 3)."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from complaints_report.staging import year_lock\n"
+            "with year_lock(Path(sys.argv[1]) / '2023-24'):\n"
+            "    print('held', flush=True)\n"
+            "    time.sleep(60)\n",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main(["publish", "2023/24", "--out", str(tmp_path)]) == 3
+        assert "another run or publish of 2023-24 is in progress" in capsys.readouterr().err
+        assert not (tmp_path / "2023").exists()
+    finally:
+        holder.kill()
+        holder.wait()

@@ -23,17 +23,18 @@ def test_stage_1_table_by_quarter_and_year(ctx):
     assert table.name == "11-stage-1-timescales-childrens-social-care"
     rows = shown_rows(ctx.suppress(table))
     assert list(table.frame.columns)[1:] == [
-        "Responded to",
+        "Answered, not withdrawn",
         "Within 10 working days",
         "11 to 20 working days",
         "of which no extension agreed",
         "Over 20 working days",
-        "Still open",
+        "Awaiting a response",
     ]
-    assert rows[YEAR] == ["51", "20", "24", "8", "7", "14"]
+    # Withdrawn complaints are counted in none of the columns (65 Stage 1 records, 18 withdrawn)
+    assert rows[YEAR] == ["44", "18", "20", "7", "6", "3"]
     # the quarters add up to the year; three years side by side
     quarters = [r for label, r in rows.items() if label.startswith("Q")]
-    assert sum(int(r[0]) for r in quarters) == 51
+    assert sum(int(r[0]) for r in quarters) == 44
     assert list(rows)[-2:] == ["2022-23", "2021-22"]
     assert rows[YEAR][:5] == [
         str(ctx.area(CSC)["timescales"]["Stage 1"][k])
@@ -44,23 +45,35 @@ def test_stage_1_table_by_quarter_and_year(ctx):
 def test_stage_1_sentences_state_the_shown_figures(ctx):
     said = " ".join(timescales.stage_sentences(ctx, CSC, "Stage 1"))
     assert (
-        "Of the 51 Stage 1 complaints to Children's Social Care responded to in 2023-24, 20 (39%) "
-        "were answered within 10 working days, 24 (47%) within the extended 20 and 7 (14%) took "
+        "Of the 44 Stage 1 complaints to Children's Social Care answered in 2023-24 and not "
+        "withdrawn, 18 (41%) were answered within 10 working days, 20 (45%) within the extended 20 and 6 (14%) took "
         "longer than 20." in said
     )
-    assert "8 had no longer timescale agreed with the complainant" in said
+    assert "7 had no longer timescale agreed with the complainant" in said
     assert "The median response was 13 working days." in said
-    assert "14 were still open" in said
-
-
-def test_stage_3_is_timed_to_the_panel(ctx):
-    rows = shown_rows(ctx.suppress(timescales.stage_table(ctx, CSC, "Stage 3")))
-    assert rows[YEAR] == ["1", "1", "0", "0"]
-    said = timescales.stage_sentences(ctx, CSC, "Stage 3")
-    assert said[0] == (
-        "The one review panel for a Stage 3 complaint to Children's Social Care in 2023-24 met "
-        "within the 30 working day limit."
+    assert (
+        "3 were still awaiting a response at the end of the records (withdrawn complaints are "
+        "not counted)." in said
     )
+
+
+def test_a_withdrawn_stage_3_request_is_never_a_panel_held(ctx):
+    """COM/4783 was withdrawn at Stage 3, though the records give it a panel date."""
+    assert ctx.area(CSC)["stages"]["Stage 3"] == 1
+    assert ctx.area(CSC)["timescales"]["Stage 3"] == {
+        "responded": 0,
+        "within_limit": 0,
+        "extended": 0,
+        "extended_unagreed": 0,
+        "over": 0,
+        "open": 0,
+        "median_working_days": None,
+    }
+    assert timescales.stage_sentences(ctx, CSC, "Stage 3") == [
+        "1 Stage 3 complaint to Children's Social Care in 2023-24 was withdrawn, so no review "
+        "panel was held."
+    ]
+    assert timescales.stage_tables(ctx, CSC, "Stage 3") == []
     # no Stage 3 records: a sentence and no table of zeros
     assert timescales.stage_sentences(ctx, NSC, "Stage 3") == [
         "Children's Non-Social Care had no Stage 3 records in 2023-24."
@@ -70,7 +83,7 @@ def test_stage_3_is_timed_to_the_panel(ctx):
 
 def test_stage_charts_state_their_shares(ctx):
     (chart,) = timescales.stage_charts(ctx, "Stage 1")
-    assert "Children's Social Care: 39% within 10 working days" in chart.alt
+    assert "Children's Social Care: 41% within 10 working days" in chart.alt
     assert chart.png.startswith(b"\x89PNG")
     assert timescales.stage_charts(ctx, "Stage 3") == []
 
@@ -105,8 +118,8 @@ def test_no_panel_date_column_says_it_is_not_recorded(tmp_path):
     ctx = _context(tmp_path, STAGE3, drop={"complaints": ("Panel Date",)})
     assert ctx.area(CSC)["timescales"]["Stage 3"]["responded"] is None
     assert timescales.stage_sentences(ctx, CSC, "Stage 3") == [
-        "The data set does not record when review panels met (it has no panel_date column), so "
-        "the Stage 3 timescale cannot be reported."
+        "The council's case records do not say when review panels met, so the Stage 3 "
+        "timescale cannot be reported."
     ]
     assert timescales.stage_tables(ctx, CSC, "Stage 3") == []
     # the other stages are still reported
@@ -218,9 +231,10 @@ def test_absent_ombudsman_columns_are_said_not_zero(tmp_path):
         "recommendations_complied": None,
     }
     said = " ".join(code.compliance_sentences(ctx))
-    assert "does not record compliance with the Ombudsman's recommendations" in said
-    assert "does not record which cases the council had put right" in said
+    assert "records do not say whether the Ombudsman's recommendations were complied with" in said
+    assert "records do not say which cases the council had put right" in said
     table = code.compliance_table(ctx)
     council = shown_rows(table)["Wessex Council (all services)"]
     assert council[4:6] == [DASH, DASH] and council[7] == DASH
-    assert "no recommendations_complied column" in table.note
+    assert "records do not say whether the recommendations were complied with" in table.note
+    assert "_" not in table.note  # no column names

@@ -70,8 +70,8 @@ def self_assessment_table(ctx: ReportContext) -> ReportTable:
         title=f"Self-assessment against the Complaint Handling Code, {ctx.fy}",
         frame=frame,
         note=(
-            "The council's own assessment, from the report's params. Where it complies only in "
-            "part, or not, the action says what it will do, who owns it and by when."
+            "The council's own assessment. Where it complies only in part, or not, the action "
+            "says what it will do, who owns it and by when."
         ),
         free_text=("Evidence", "Action", "Owner"),
         total_columns=(),
@@ -83,10 +83,7 @@ def self_assessment_sentences(ctx: ReportContext) -> list[str]:
     """How many Code sections the council says it complies with, and what is not yet assessed."""
     by_section = _assessments(ctx)
     if not by_section:
-        return [
-            "The council has not recorded a self-assessment against the Code for this report "
-            "(params: complaint_handling_code.self_assessment)."
-        ]
+        return ["The council has not recorded a self-assessment against the Code for this report."]
     counts = {k: 0 for k in COMPLIES}
     for a in by_section.values():
         if a.complies is not None:
@@ -258,13 +255,12 @@ def compliance_table(ctx: ReportContext, part: str | None = None) -> ReportTable
     ]
     if not ctx.prep.has_column("ombudsman", "recommendations_complied"):
         notes.append(
-            "The data set does not record compliance with recommendations (no "
-            "recommendations_complied column)."
+            "The council's records do not say whether the recommendations were complied with."
         )
     if not ctx.prep.has_column("ombudsman", "remedied_before"):
         notes.append(
-            "The data set does not record which cases the council had put right before the "
-            "Ombudsman's decision (no remedied_before column)."
+            "The council's records do not say which cases the council had put right before the "
+            "Ombudsman's decision."
         )
     if not any(v is not None for v in given.values()):
         notes.append("No national averages are given for this year.")
@@ -280,7 +276,7 @@ def compliance_table(ctx: ReportContext, part: str | None = None) -> ReportTable
             else f"Compliance with the Ombudsman's recommendations and remedies before it, {ctx.fy}"
         )
         if part == "investigations":
-            notes = [n for n in notes if "does not record" not in n]
+            notes = [n for n in notes if "records do not say" not in n]
     return ReportTable(
         name=name,
         title=title,
@@ -326,7 +322,10 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
             + (f" (an upheld rate of {upheld_rate})." if upheld_rate else ".")
         )
     if c["recommendations_due"] is None:
-        out.append("The data set does not record compliance with the Ombudsman's recommendations.")
+        out.append(
+            "The council's records do not say whether the Ombudsman's recommendations were "
+            "complied with."
+        )
     elif c["recommendations_due"]:
         rate = against(
             rates["compliance_rate"], row[_COLUMNS["compliance_rate"]], national.compliance_rate
@@ -341,7 +340,7 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
         out.append("No recommendations of the Ombudsman fell due in the year.")
     if c["remedied_before"] is None:
         out.append(
-            "The data set does not record which cases the council had put right before the "
+            "The council's records do not say which cases the council had put right before the "
             "Ombudsman's decision."
         )
     elif c["upheld"]:
@@ -404,14 +403,6 @@ def actions_sentences(ctx: ReportContext) -> list[str]:
         ]
     return [
         f"Services recorded {ctx.numbers.plural(n, 'action')} after complaints received in "
-        f"{ctx.fy}; the learning section lists each with what was learned, and the table below "
-        "lists the actions on their own."
+        f"{ctx.fy}. Section 12, Learning and service improvement, lists each with what was "
+        "learned."
     ]
-
-
-def actions_tables(ctx: ReportContext) -> list[ReportTable]:
-    """The actions table, unless it is empty or withheld."""
-    table = actions_table(ctx)
-    if table.frame.empty or actions_withheld(ctx):
-        return []
-    return [table]

@@ -58,7 +58,7 @@ def learnings_chart(ctx: ReportContext) -> Chart:
         ylabel="Learnings",
         alt=(
             f"Bar chart: learnings recorded by quarter (Q1 to Q4) in {ctx.fy}: "
-            f"{told or 'no service areas in the data set'}.{hidden}"
+            f"{told or 'no service areas in the records'}.{hidden}"
         ),
         caption=f"Learnings recorded by quarter, {ctx.fy}.{hidden}",
     )

@@ -304,7 +304,7 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
     frame = pd.DataFrame(rows, columns=["Area", "Decisions", "Upheld", "Remedies"])
     frame.insert(
         3,
-        "Share upheld",
+        "Share of all decisions upheld",
         [
             None if d == 0 else u / d
             for d, u in zip(frame["Decisions"], frame["Upheld"], strict=True)
@@ -321,11 +321,13 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
         formats={
             "Decisions": "count",
             "Upheld": "count",
-            "Share upheld": "percent",
+            "Share of all decisions upheld": "percent",
             "Remedies": "money",
         },
         note="Decisions are counted in the year the Ombudsman made them. Remedies are the "
-        "financial remedies the council was asked to pay.",
+        "financial remedies the council was asked to pay. The share upheld is of all the "
+        "Ombudsman's decisions; the Ombudsman's own upheld rate counts only the decisions made "
+        "after a detailed investigation (section 15 gives it).",
         counts=council_blocks(
             ctx.areas,
             "Children's services" if len(ctx.areas) > 1 else None,

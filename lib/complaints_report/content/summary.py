@@ -166,8 +166,8 @@ def financial_table(ctx: ReportContext) -> ReportTable:
             "Remedies: the financial remedies the Local Government and Social Care Ombudsman "
             "asked the council to pay in its decisions of the year. Investigation costs: the "
             "Investigating Officers', Independent Persons' and any other fees of Stage 2 and "
-            "Stage 3 complaints received in the year. A dash means the data set holds no records "
-            "for that year."
+            "Stage 3 complaints received in the year. A dash means the council's records do not "
+            "reach that year."
         ),
     )
 

@@ -79,15 +79,15 @@ def _columns(ctx: ReportContext, stage: str) -> dict[str, str]:
             "responded": "Panels held",
             "within_limit": f"Within {first} working days",
             "over": f"Over {first} working days",
-            "open": "No panel yet",
+            "open": "Awaiting a panel",
         }
     return {
-        "responded": "Responded to",
+        "responded": "Answered, not withdrawn",
         "within_limit": f"Within {first} working days",
         "extended": f"{first + 1} to {extended} working days",
         "extended_unagreed": "of which no extension agreed",
         "over": f"Over {extended} working days",
-        "open": "Still open",
+        "open": "Awaiting a response",
     }
 
 
@@ -158,10 +158,11 @@ def stage_table(ctx: ReportContext, area: str, stage: str) -> ReportTable:
             else f"The limit is {first} working days, or {extended} where a longer timescale is "
             "agreed with the complainant. "
         )
+        + "Withdrawn complaints are not counted. "
         + (
-            "Records still open are counted apart."
+            "Records still awaiting a response at the end of the records are counted apart."
             if stage != "Stage 3"
-            else "A record whose panel has not met is counted apart."
+            else "A request whose panel had not met by the end of the records is counted apart."
         )
     )
     if "extended_unagreed" not in cols and stage != "Stage 3":
@@ -194,12 +195,12 @@ def not_recorded_sentence(stage: str) -> str:
     """What the report says when the data set cannot time a stage."""
     if stage == "Stage 3":
         return (
-            "The data set does not record when review panels met (it has no panel_date "
-            "column), so the Stage 3 timescale cannot be reported."
+            "The council's case records do not say when review panels met, so the Stage 3 "
+            "timescale cannot be reported."
         )
     return (
-        f"The data set does not record response dates (it has no responded_date column), so "
-        f"the {stage} timescales cannot be reported."
+        f"The council's case records do not hold response dates, so the {stage} timescales "
+        "cannot be reported."
     )
 
 
@@ -213,7 +214,16 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
     first, extended = limits(ctx, stage)
     n, still_open = now["responded"], now["open"]
     if n + still_open == 0:
-        return [f"{area} had no {stage} records in {ctx.fy}."]
+        withdrawn = ctx.area(area)["stages"].get(stage, 0)
+        if not withdrawn:
+            return [f"{area} had no {stage} records in {ctx.fy}."]
+        num = ctx.numbers
+        said_withdrawn = num.plural(withdrawn, f"{stage} complaint")
+        return [
+            f"{said_withdrawn[0].upper()}{said_withdrawn[1:]} to {area} in {ctx.fy} "
+            f"{'was' if withdrawn == 1 and not num.hidden(withdrawn) else 'were'} withdrawn, so "
+            + ("no review panel was held." if stage == "Stage 3" else "no timescale applies.")
+        ]
     shown = ctx.suppress(stage_table(ctx, area, stage)).frame.set_index("Period")
     row = shown.loc[quarter_rows(ctx)[-1]]
     cols = _columns(ctx, stage)
@@ -229,7 +239,8 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
     if stage == "Stage 3":
         if n == 0:
             out.append(
-                f"No review panel for a Stage 3 complaint to {area} had met by the end of the data."
+                f"No review panel for a Stage 3 complaint to {area} had met by the end of the "
+                "records."
             )
         else:
             held = (
@@ -265,7 +276,8 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
                 f"{say('over')}{share('over')} took longer than {extended}",
             ]
             out.append(
-                f"Of the {said(ctx, n, row[cols['responded']])} {whom} responded to in {ctx.fy}, "
+                f"Of the {said(ctx, n, row[cols['responded']])} {whom} answered in {ctx.fy} and "
+                "not withdrawn, "
                 f"{and_list(parts)}."
             )
             unagreed = now["extended_unagreed"]
@@ -293,9 +305,10 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
     if still_open:
         cell = row[cols["open"]]
         verb = "had" if stage == "Stage 3" else num.was_were(still_open)
-        what = "no panel date yet" if stage == "Stage 3" else "still open"
+        what = "no panel yet" if stage == "Stage 3" else "still awaiting a response"
         out.append(
-            f"{said(ctx, still_open, cell).capitalize()} {verb} {what} at the end of the data."
+            f"{said(ctx, still_open, cell).capitalize()} {verb} {what} at the end of the records "
+            "(withdrawn complaints are not counted)."
         )
     before = h[ctx.previous.label]
     if before is not None and before["responded"] and n and stage == "Stage 1":
