@@ -735,7 +735,11 @@ OMBUDSMAN_UPHELD_CSC = [
     "The council's complaint response did not address all the points raised; it agreed to apologise and consider the complaint at Stage 2.",
     "The council delayed a Stage 2 investigation of a complaint about children's social care; it agreed to apologise and complete the investigation.",
 ]
-OMBUDSMAN_PASSED_BACK = "The Ombudsman passed the complaint back to the council to complete Stage 2 of the statutory children's complaints procedure."
+OMBUDSMAN_UPHELD_CSC_STAGE2 = (
+    "The council's Stage 1 response did not address all the points raised and did not offer the "
+    "family Stage 2 of the statutory children's complaints procedure; it agreed to apologise and "
+    "to investigate the complaint at Stage 2."
+)
 OMBUDSMAN_NOT_UPHELD = [
     "The Ombudsman found no fault in how the council {d}.",
     "The Ombudsman investigated and did not uphold a complaint about how the council {d}.",

@@ -794,10 +794,11 @@ def rewrite_free_text(g: Gen) -> None:
         decision = o["decision"]
         if decision == "Upheld":
             if kind == "csc":
-                passed_back = "passed back" in (o["remedy_note"] or "").lower()
+                # The published decision: an apology, and the complaint to go on to Stage 2.
+                to_stage2 = "stage 2" in (o["remedy_note"] or "").lower()
                 o["summary"] = (
-                    T.OMBUDSMAN_PASSED_BACK
-                    if passed_back
+                    T.OMBUDSMAN_UPHELD_CSC_STAGE2
+                    if to_stage2
                     else nth("csc-upheld", T.OMBUDSMAN_UPHELD_CSC, ["{d}"])
                 )
                 band = "csc"

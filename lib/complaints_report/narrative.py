@@ -380,21 +380,22 @@ def childrens_key_messages(
                 ) + f" within {first} working days of the request in {fy}"
             elif done == 1 and not n.threshold:
                 head = (
-                    f"{area} {'answered' if within else 'did not answer'} its one {stage} "
-                    f"complaint within {first} working days in {fy}"
+                    f"The one {stage} complaint to {area} answered in {fy} and not withdrawn "
+                    f"was {'' if within else 'not '}answered within {first} working days"
                 )
             else:
                 # A share of a hidden count, or one that leaves a hidden rest, would reveal it.
                 share = (
-                    "none"
+                    "none was"
                     if not within
-                    else "some"
+                    else "some were"
                     if n.hidden(done, done - within)
-                    else n.share(within, done)
+                    else f"{n.share(within, done)} were"
                 )
+                # The base is the timescales section's: answered, and not withdrawn.
                 head = (
-                    f"{area} answered {share} of its {n.plural(done, f'{stage} complaint')} "
-                    f"within {first} working days in {fy}"
+                    f"Of the {n.plural(done, f'{stage} complaint')} to {area} answered in {fy} "
+                    f"and not withdrawn, {share} answered within {first} working days"
                 )
             before_t = (
                 before["service_areas"].get(area, {}).get("timescales", {}).get(stage)
