@@ -63,7 +63,7 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
             "complaints with a theme the council's list does not hold "
             f"({_listing(front.loc[unknown, 'report_theme'])})",
             "They are counted under the theme as recorded. If it is a misspelling of a listed "
-            "theme, map it in params theme_map.",
+            "theme, the council's settings can map it to the listed one.",
         )
     add(
         front["theme"].isna(),
@@ -84,10 +84,10 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
     listed = set(params.service_areas)
     add(
         ~c["service_area"].isin(listed),
-        "Children's Services records in a service area the params do not list "
+        "Children's Services records in a service area the council's settings do not list "
         f"({_listing(c.loc[~c['service_area'].isin(listed), 'service_area'])})",
-        "The area is reported on its own after the listed areas; add it to service_areas in "
-        "params to set its place.",
+        "The area is reported on its own after the listed areas; listing it in the council's "
+        "settings sets its place.",
     )
     add(
         s1["responded_date"].notna() & s1["outcome"].isna(),
@@ -97,9 +97,17 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
     )
     add(
         s1["responded_date"].isna(),
-        "Stage 1 complaints with no response date (still open when the data were exported)",
+        "Stage 1 complaints with no response date (still awaiting a response when the case "
+        "records were taken)",
         "They are left out of the overdue share, which counts responded complaints only.",
     )
+    if "panel_date" in c:
+        add(
+            (c["stage"] == "Stage 3") & (c["outcome"] == "Withdrawn") & c["panel_date"].notna(),
+            "withdrawn Stage 3 requests with a review panel date",
+            "A withdrawn request is not counted as a panel held, nor as one awaiting a panel: "
+            "the timescales count it apart, as withdrawn.",
+        )
     earlier = set(prep.complaints.loc[prep.complaints["stage"] == "Stage 1", "case_ref"])
     add(
         c["stage"].isin(["Stage 2", "Stage 3"]) & ~c["case_ref"].isin(earlier),

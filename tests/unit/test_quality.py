@@ -76,7 +76,7 @@ def test_each_odd_kind_of_record_is_counted_once_for_the_report_year_only(odd):
         "complaints with no theme recorded": 1,
         "complaints with no complainant type recorded": 1,
         "records with no team recorded": 1,
-        "Children's Services records in a service area the params do not list": 1,
+        "Children's Services records in a service area the council's settings do not list": 1,
         "Stage 1 complaints with a response date but no outcome": 1,
         "Stage 1 complaints with no response date": 1,
         "Stage 2 or Stage 3 records whose case has no Stage 1 record in the data set": 1,
@@ -108,7 +108,9 @@ def test_the_report_shows_a_table_of_what_was_odd(odd):
     assert len(shown) == 8
     first = shown.iloc[0]
     assert first["What was found"].startswith("Complaints with a theme the council's list")
-    assert first["Records"] == "2" and "theme_map" in first["What the report did"]
+    assert (
+        first["Records"] == "2" and "council's settings can map it" in first["What the report did"]
+    )
     assert "incomplete or unusual" in content.quality_sentences(odd)[0]
 
 

@@ -425,7 +425,7 @@ def test_statutory_table_hides_composite_ombudsman_cells_and_small_stages(ctx, o
 def test_ombudsman_table_hides_the_total_rather_than_the_other_area(ctx):
     cells = shown(ctx.suppress(statutory.ombudsman_table(ctx)))
     assert cells[CSC]["Decisions"] == C and cells[CSC]["Upheld"] == C
-    assert cells[CSC]["Share upheld"] == C
+    assert cells[CSC]["Share of decisions upheld"] == C
     # 1 + 12 decisions: children's services (13) minus non-social care (12) would give 1.
     assert cells["Children's services"]["Decisions"] == C
     assert cells[NSC]["Decisions"] == "12"

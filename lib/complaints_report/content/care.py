@@ -363,7 +363,7 @@ def timescales_table(ctx: ReportContext, area: str) -> ReportTable:
         },
         note=(
             f"Shares of the Stage 1 complaints responded to in the year; the target is {t} "
-            "working days. Complaints still open are not counted."
+            "working days. Complaints still awaiting a response are not counted."
         ),
         counts=(CountBlock(counts, total_columns=("Stage 1 complaints responded to",)),),
     )

@@ -409,7 +409,7 @@ def outcome_sentences(ctx: ReportContext, area: str | None) -> list[str]:
         verb = "were" if said_withdrawn in ("some", num.band) else num.was_were(withdrawn)
         others.append(f"{said_withdrawn} {verb} withdrawn")
     if still_open:
-        others.append(f"{said_open} had no outcome yet")
+        others.append(f"{said_open} had no outcome recorded")
     if judged == 0:
         return [
             f"{num.plural(total, 'Stage 1 complaint')} {where} "

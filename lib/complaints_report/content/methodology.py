@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear, long_date
@@ -227,18 +225,20 @@ def definitions(ctx: ReportContext) -> list[str]:
         "working days.",
         f"Timescales (overdue share): of the Stage 1 complaints responded to in the period, the "
         f"share that took more than {plural(t, 'working day')}, the Stage 1 target. Complaints "
-        "still open are not counted.",
+        "still awaiting a response are not counted.",
         "Statutory timescales: for each stage, the records of that stage in the period, by "
         "working days to the response (Stage 3: from the request to the review panel). "
         + limits_sentence(ctx)
         + " 'Within the extended limit' counts responses over the first limit and within the "
         "extended one, and of those, how many had no longer timescale agreed with the "
-        "complainant; records with no response (Stage 3: no panel) are counted as open. Where "
-        "the data set does not record a date or flag these need, the report says so rather than "
-        "showing a zero.",
+        "complainant. Records still awaiting a response when the case records were taken "
+        "(Stage 3: awaiting a panel) are counted apart, and so are withdrawn records: a "
+        "withdrawn record is never counted as a response in time or a panel held. Where the "
+        "case records lack a date or flag these need, the report says so rather than showing "
+        "a zero.",
         "Fully and partly justified shares: of the Stage 1 complaints found fully justified, "
         "partially justified or not justified, the share fully justified and the share partially "
-        "justified. Withdrawn and open complaints are not counted.",
+        "justified. Withdrawn complaints and those with no outcome recorded are not counted.",
         "Outcomes: counted over the Stage 1 complaints of the period.",
         "Learnings: complaint records of any stage on which the service recorded what it learned.",
         "Children in care complaints: the number of different cases with at least one record, at "
@@ -256,7 +256,10 @@ def definitions(ctx: ReportContext) -> list[str]:
         "period. 'Upheld' means the Ombudsman upheld the complaint; 'referred back' means it "
         "passed the complaint back to the council to resolve locally. Remedies are the sum of "
         "the financial remedies the council was asked to pay. The upheld rate is the share "
-        "upheld of the decisions made after a detailed investigation (upheld or not upheld). "
+        "upheld of the decisions made after a detailed investigation (upheld or not upheld); a "
+        "decision closed after initial enquiries or passed back to the council was not "
+        "investigated and is counted in neither. Any other share of the decisions, such as the "
+        "share of all decisions upheld, is named as such. "
         "Compliance is over the upheld decisions whose recommendations were due; 'put right "
         "before' counts the upheld decisions where the council had already offered a "
         "satisfactory remedy before the complaint reached the Ombudsman.",
@@ -287,7 +290,7 @@ def disclosure_sentence(ctx: ReportContext) -> str:
     if not t:
         return (
             "Small numbers: every figure is shown in full; no statistical disclosure control "
-            "was applied to this report (the year's settings switch it off)."
+            "was applied to this report."
         )
     return (
         f"Small numbers: to protect the children and families behind the figures, a count from "
@@ -299,11 +302,6 @@ def disclosure_sentence(ctx: ReportContext) -> str:
         "Ombudsman decisions and learning are lists of cases, not counts, and are published "
         "after personal data is removed."
     )
-
-
-def data_folder_name(ctx: ReportContext) -> str:
-    """The data set's folder name only: a machine's path never reaches the report."""
-    return Path(ctx.params.data_dir).resolve().name
 
 
 def records_read(ctx: ReportContext) -> dict[str, dict[str, int]]:
@@ -333,7 +331,7 @@ def records_table(ctx: ReportContext) -> ReportTable:
     people.loc[people["Table"] == TABLE_LABELS["advocacy"], ["Records read", in_year]] = None
     return ReportTable(
         name="14-records-read",
-        title=f"Records read from the data set '{data_folder_name(ctx)}'",
+        title="Case records read",
         frame=frame,
         formats={"Records read": "count", in_year: "count"},
         note=(
@@ -352,10 +350,10 @@ def data_set_sentences(ctx: ReportContext) -> list[str]:
     num = ctx.numbers
     return [
         f"This report for {ctx.params.council} covers the financial year {fy} "
-        f"({long_date(fy.start)} to {long_date(fy.end)}). It was made from the data set in the folder "
-        f"'{data_folder_name(ctx)}', with a Stage 1 target of "
+        f"({long_date(fy.start)} to {long_date(fy.end)}). It was made from the council's case "
+        f"records, with a Stage 1 target of "
         f"{plural(ctx.params.targets.stage1_working_days, 'working day')}.",
-        f"The suite read {num.plural(n, 'complaint record')}, of which "
+        f"The report counts {num.plural(n, 'complaint record')}, of which "
         f"{num.count(in_year)} {'falls' if in_year == 1 and not num.hidden(1) else 'fall'} in "
         f"{fy}; the table shows the "
         "records read from every table.",
