@@ -203,7 +203,8 @@ TIMESCALE_COLUMNS = [
     (re.compile(r"^\d+ to \d+ working days$"), "extended"),
     (re.compile(r"^of which no extension agreed$"), "extended_unagreed"),
     (re.compile(r"^over \d+ working days$"), "over"),
-    (re.compile(r"^(still open|no panel yet)$"), "open"),
+    (re.compile(r"^(awaiting a response|awaiting a panel)$"), "open"),
+    (re.compile(r"^withdrawn$"), "withdrawn"),
 ]
 
 

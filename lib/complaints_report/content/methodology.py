@@ -247,7 +247,7 @@ def definitions(ctx: ReportContext) -> list[str]:
         "is shown as 'Not recorded'. A theme's share is of the complaints whose theme was "
         "recorded."
         + (
-            " A few recorded categories are grouped under the report's themes as the year's "
+            " A few recorded categories are grouped under the report's themes as the council's "
             "settings list them; all others are reported as recorded."
             if ctx.params.theme_map
             else ""
