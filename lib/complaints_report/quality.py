@@ -96,9 +96,9 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
         f"complaints with an outcome of {', '.join(JUDGED[:-1]).lower()} or {JUDGED[-1].lower()}.",
     )
     add(
-        s1["responded_date"].isna(),
+        s1["responded_date"].isna() & (s1["outcome"] != "Withdrawn").fillna(True),
         "Stage 1 complaints with no response date (still awaiting a response when the case "
-        "records were taken)",
+        "records were taken; withdrawn complaints are not counted here)",
         "They are left out of the overdue share, which counts responded complaints only.",
     )
     if "panel_date" in c:
