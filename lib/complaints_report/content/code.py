@@ -83,10 +83,7 @@ def self_assessment_sentences(ctx: ReportContext) -> list[str]:
     """How many Code sections the council says it complies with, and what is not yet assessed."""
     by_section = _assessments(ctx)
     if not by_section:
-        return [
-            "The council has not recorded a self-assessment against the Code for this report "
-            "(params: complaint_handling_code.self_assessment)."
-        ]
+        return ["The council has not recorded a self-assessment against the Code for this report."]
     counts = {k: 0 for k in COMPLIES}
     for a in by_section.values():
         if a.complies is not None:
