@@ -235,7 +235,7 @@ PUBLISHED_NSC_2023_UPHELD = [
     ("21017726", 1650.00, None),
 ]
 PUBLISHED_CSC_2023_UPHELD = [
-    ("23017734", None, "Apology; the complaint to be taken to Stage 2 of the children's procedure")
+    ("23017734", None, "Passed back to the council for local resolution (Stage 2)")
 ]
 
 # The 2023/24 Stage 2 cases (published table): ref, team, subject index, stage outcomes, costs.

@@ -21,6 +21,13 @@ SCHEMA_VERSION = 1
 JUDGED = OUTCOMES[:3]  # Fully, Partially, Not justified: the denominator of the justified shares
 NOT_RECORDED = "Not recorded"
 LEFT_BLANK = "Left blank"
+WITHDRAWN = "Withdrawn"
+#: Ombudsman decisions made after a detailed investigation (the upheld rate's denominator).
+INVESTIGATED_DECISIONS = ("Upheld", "Not upheld")
+#: A remedy note that says the Ombudsman passed the complaint back for local resolution: such a
+#: decision, even one recorded as ``Upheld`` (as the 2023/24 published report counted one), was
+#: not investigated in detail.
+_PASSED_BACK = r"(?i)\b(?:passed|referred) back\b|local resolution"
 EQUALITY_CHARACTERISTICS = tuple(
     c.name for c in TABLES["equalities"].columns if c.name != "received_date"
 )
@@ -283,6 +290,7 @@ def area_figures(prep: Prepared, fy: FinancialYear, area: str) -> dict[str, Any]
             "decisions": int(len(o)),
             "upheld": int((o["decision"] == "Upheld").sum()),
             "remedy_total": money_total(o["remedy_amount"]),
+            **ombudsman_investigations(o),
         },
         "children_in_care": int(c.loc[c["child_in_care"], "case_ref"].nunique()),
         "complainant_types": _ordered_counts(front["complainant"], last=NOT_RECORDED),
@@ -300,6 +308,7 @@ def area_figures(prep: Prepared, fy: FinancialYear, area: str) -> dict[str, Any]
 
 TIMESCALE_STAGES = ("Stage 1", "Stage 2", "Stage 3")
 TIMESCALE_KEYS = (
+    "withdrawn",
     "responded",
     "within_limit",
     "extended",
@@ -318,11 +327,6 @@ def _median(days: pd.Series) -> int | float | None:
     return int(m) if m.is_integer() else m
 
 
-def _withdrawn(records: pd.DataFrame) -> pd.Series:
-    """Which records were withdrawn (their outcome says so)."""
-    return records["outcome"].eq("Withdrawn").fillna(False).astype(bool)
-
-
 def stage_timescales(prep: Prepared, records: pd.DataFrame, stage: str) -> dict[str, Any]:
     """The statutory-timescale counts of one stage over ``records`` (already cut to a period
     and area), as the contract's **Statutory timescales** define them.
@@ -330,16 +334,18 @@ def stage_timescales(prep: Prepared, records: pd.DataFrame, stage: str) -> dict[
     A count the data set cannot give, because the column it needs is absent, is ``None``.
     """
     first, extended_limit = prep.params.targets.limits(stage)
-    # A withdrawn record is never a response in time nor a panel held, and it is not open: it
-    # is counted in none of the stage's timescales (a withdrawn record with a panel date is a
-    # data-quality note, see quality.py).
-    rows = records[(records["stage"] == stage) & ~_withdrawn(records)]
+    rows = records[records["stage"] == stage]
+    # A withdrawn record is never a response in time nor a panel held, nor still awaited: it is
+    # counted apart (a withdrawn Stage 3 record with a panel date is a data-quality warning).
+    withdrawn = (rows["outcome"] == WITHDRAWN).fillna(False).to_numpy(dtype=bool)
+    rows = rows[~withdrawn]
     if stage == "Stage 3":
         if not prep.has_column("complaints", "panel_date"):
             return dict.fromkeys(TIMESCALE_KEYS)
         done = rows["panel_date"].notna()
         days = rows.loc[done, "panel_working_days"]
         return {
+            "withdrawn": int(withdrawn.sum()),
             "responded": int(done.sum()),
             "within_limit": int((days <= first).sum()),
             "extended": 0,
@@ -355,6 +361,7 @@ def stage_timescales(prep: Prepared, records: pd.DataFrame, stage: str) -> dict[
     extended = (days > first) & (days <= extended_limit)
     agreed = rows.loc[done, "extension_agreed"].astype(bool)
     return {
+        "withdrawn": int(withdrawn.sum()),
         "responded": int(done.sum()),
         "within_limit": int((days <= first).sum()),
         "extended": int(extended.sum()),
@@ -372,6 +379,27 @@ def stage_timescales(prep: Prepared, records: pd.DataFrame, stage: str) -> dict[
 def timescale_figures(prep: Prepared, records: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """The ``timescales`` entry of figures.json: every statutory stage over ``records``."""
     return {s: stage_timescales(prep, records, s) for s in TIMESCALE_STAGES}
+
+
+def investigated(decisions: pd.DataFrame) -> pd.Series:
+    """Which Ombudsman decisions were made after a detailed investigation: ``Upheld`` or ``Not
+    upheld``, and not passed back to the council for local resolution (a remedy note saying so).
+    Decisions closed after initial enquiries or referred back were not investigated."""
+    made = decisions["decision"].isin(INVESTIGATED_DECISIONS)
+    note = decisions["remedy_note"].astype(TEXT) if "remedy_note" in decisions else None
+    if note is not None:
+        made &= ~note.str.contains(_PASSED_BACK, regex=True, na=False)
+    return made.fillna(False).astype(bool)
+
+
+def ombudsman_investigations(decisions: pd.DataFrame) -> dict[str, int]:
+    """Of ``decisions``: those investigated in detail, and those upheld after one (the upheld
+    rate, as the Ombudsman publishes it, is the second over the first)."""
+    inv = investigated(decisions)
+    return {
+        "investigated": int(inv.sum()),
+        "upheld_after_investigation": int((inv & (decisions["decision"] == "Upheld")).sum()),
+    }
 
 
 def ombudsman_compliance(prep: Prepared, decisions: pd.DataFrame) -> dict[str, int | None]:
@@ -405,6 +433,7 @@ def council_figures(prep: Prepared, fy: FinancialYear) -> dict[str, Any]:
         "ombudsman_decisions": year["ombudsman_decisions"],
         "ombudsman_upheld": year["ombudsman_upheld"],
         "remedy_total": money_total(o["remedy_amount"]),
+        **{f"ombudsman_{k}": v for k, v in ombudsman_investigations(o).items()},
         "overdue_share": year["overdue_share"],
         "fully_justified_share": year["fully_justified_share"],
         "partly_justified_share": year["partly_justified_share"],

@@ -63,7 +63,7 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
             "complaints with a theme the council's list does not hold "
             f"({_listing(front.loc[unknown, 'report_theme'])})",
             "They are counted under the theme as recorded. If it is a misspelling of a listed "
-            "theme, the council's settings can map it to that theme.",
+            "theme, the council's settings can map it to the listed one.",
         )
     add(
         front["theme"].isna(),
@@ -95,25 +95,23 @@ def quality_notes(prep: Prepared, financial_year: str | FinancialYear) -> list[Q
         "They are left out of the justified shares, whose denominator is the Stage 1 "
         f"complaints with an outcome of {', '.join(JUDGED[:-1]).lower()} or {JUDGED[-1].lower()}.",
     )
-    withdrawn = c["outcome"].eq("Withdrawn").fillna(False).astype(bool)
     add(
-        s1["responded_date"].isna() & ~withdrawn.loc[s1.index],
-        "Stage 1 complaints not yet answered at the end of the records (no response date, "
-        "not withdrawn)",
-        "They are left out of the overdue share, which counts answered complaints only, and "
-        "counted as awaiting a response in the timescales.",
+        s1["responded_date"].isna() & (s1["outcome"] != "Withdrawn").fillna(True),
+        "Stage 1 complaints with no response date (still awaiting a response when the case "
+        "records were taken; withdrawn complaints are not counted here)",
+        "They are left out of the overdue share, which counts responded complaints only.",
     )
-    if prep.has_column("complaints", "panel_date"):
+    if "panel_date" in c:
         add(
-            withdrawn & c["panel_date"].notna(),
-            "withdrawn records with a review panel date",
-            "A withdrawn complaint is not counted as a panel held, nor as awaiting one; check "
-            "whether the panel met or the complaint was withdrawn.",
+            (c["stage"] == "Stage 3") & (c["outcome"] == "Withdrawn") & c["panel_date"].notna(),
+            "withdrawn Stage 3 requests with a review panel date",
+            "A withdrawn request is not counted as a panel held, nor as one awaiting a panel: "
+            "the timescales count it apart, as withdrawn.",
         )
     earlier = set(prep.complaints.loc[prep.complaints["stage"] == "Stage 1", "case_ref"])
     add(
         c["stage"].isin(["Stage 2", "Stage 3"]) & ~c["case_ref"].isin(earlier),
-        "Stage 2 or Stage 3 records whose case has no Stage 1 record among the case records",
+        "Stage 2 or Stage 3 records whose case has no Stage 1 record in the data set",
         "They are counted as escalations all the same; the Stage 1 record may predate the export.",
     )
     return notes

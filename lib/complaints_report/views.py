@@ -23,6 +23,7 @@ from .figures import (
     council_figures,
     money_total,
     ombudsman_compliance,
+    ombudsman_investigations,
     stage_timescales,
 )
 from .reading import TEXT
@@ -86,18 +87,18 @@ def statutory_timescales(
 def ombudsman_history(
     prep: Prepared, fy: FinancialYear, area: str | None, years: int = 3
 ) -> dict[str, dict[str, Any]]:
-    """Ombudsman decisions, upheld, after a detailed investigation (upheld plus not upheld),
-    and the compliance counts, for the report year and the ``years - 1`` before it."""
+    """Ombudsman decisions, upheld, investigated in detail (upheld or not upheld, not passed
+    back to the council), upheld after that investigation, and the compliance counts, for the report year and the ``years - 1`` before it."""
     o = prep.ombudsman
     m = _area_masks(prep, area).ombudsman.fillna(False)
     out = {}
     for y in _years(fy, years):
         rows = o[m & _in_year(o, y)]
-        upheld = int((rows["decision"] == "Upheld").sum())
         out[y.label] = {
             "decisions": int(len(rows)),
-            "upheld": upheld,
-            "investigated": upheld + int((rows["decision"] == "Not upheld").sum()),
+            "upheld": int((rows["decision"] == "Upheld").sum()),
+            # investigated, upheld_after_investigation: the upheld rate's parts
+            **ombudsman_investigations(rows),
             **ombudsman_compliance(prep, rows),
         }
     return out

@@ -198,12 +198,13 @@ STATUTORY_ROWS = {
 }
 # A stage timescale table's column heading (its words) -> figures.json timescales key.
 TIMESCALE_COLUMNS = [
-    (re.compile(r"^(answered, not withdrawn|panels held)$"), "responded"),
+    (re.compile(r"^(answered, not withdrawn|responded to|panels held)$"), "responded"),
     (re.compile(r"^within \d+ working days$"), "within_limit"),
     (re.compile(r"^\d+ to \d+ working days$"), "extended"),
     (re.compile(r"^of which no extension agreed$"), "extended_unagreed"),
     (re.compile(r"^over \d+ working days$"), "over"),
     (re.compile(r"^(awaiting a response|awaiting a panel)$"), "open"),
+    (re.compile(r"^withdrawn$"), "withdrawn"),
 ]
 
 

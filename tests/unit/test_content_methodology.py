@@ -63,10 +63,10 @@ def test_definitions_state_the_year_and_the_target(ctx):
     assert "rounded half up (a share of 1 in 8 shows as 13%)" in text
 
 
-def test_the_records_are_named_in_plain_words_never_by_folder_or_path(ctx):
+def test_data_set_is_named_in_plain_words_without_its_folder(ctx):
     sentences = methodology.data_set_sentences(ctx)
-    assert "made from the council's complaint, compliment and Ombudsman records" in sentences[0]
-    assert not any(str(REPO) in s or "/" in s or "demo" in s or "folder" in s for s in sentences)
+    assert "made from the council's case records" in sentences[0]
+    assert not any(str(REPO) in s or "/" in s or "folder" in s for s in sentences)
 
 
 def test_records_read_match_the_files(ctx):
@@ -78,7 +78,7 @@ def test_records_read_match_the_files(ctx):
     assert read["Complaints (one record per stage)"][0] == f"{rows:,}"
     assert read["Compliments"][1] == str(ctx.figures["council"]["compliments"])
     assert read["Advocacy referrals (one row per quarter)"][1] == "4"
-    assert table.title == "Records read from the council's case records, 2023-24"
+    assert table.title == "Case records read" and str(REPO) not in table.title
 
 
 # --- sparse data: one year, one area, a different target, real (not synthetic) data ------------
@@ -111,7 +111,7 @@ def test_sparse_data_set_named_without_its_path(sparse):
     sentences = methodology.data_set_sentences(sparse)
     assert not any(folder.name in s or str(folder.parent) in s for s in sentences)
     assert sentences[1] == (
-        "The report read 1 complaint record, of which 1 falls in 2023-24; the table shows the "
+        "The report counts 1 complaint record, of which 1 falls in 2023-24; the table shows the "
         "records read from every table."
     )
     read = shown_rows(methodology.records_table(sparse))

@@ -57,7 +57,7 @@ def test_stage2_sentences_compare_with_last_year_and_give_overall_cost(ctx):
     text = " ".join(statutory.stage2_sentences(ctx, CSC))
     assert "5 cases were accepted at Stage 2 in 2023-24, up from 1 in 2022-23." in text
     assert "£12,394.84" in text
-    assert "1 case was still open." in text
+    assert "1 case was still open, with no final outcome, when the case records were taken." in text
     assert "Investigating Officers cost £8,610.10, Independent Persons £3,784.74" in text
 
 

@@ -29,9 +29,10 @@ def test_stage_1_table_by_quarter_and_year(ctx):
         "of which no extension agreed",
         "Over 20 working days",
         "Awaiting a response",
+        "Withdrawn",
     ]
-    # Withdrawn complaints are counted in none of the columns (65 Stage 1 records, 18 withdrawn)
-    assert rows[YEAR] == ["44", "18", "20", "7", "6", "3"]
+    # withdrawn complaints are never responses: counted apart (18), not as responded to
+    assert rows[YEAR] == ["44", "18", "20", "7", "6", "3", "18"]
     # the quarters add up to the year; three years side by side
     quarters = [r for label, r in rows.items() if label.startswith("Q")]
     assert sum(int(r[0]) for r in quarters) == 44
@@ -46,34 +47,27 @@ def test_stage_1_sentences_state_the_shown_figures(ctx):
     said = " ".join(timescales.stage_sentences(ctx, CSC, "Stage 1"))
     assert (
         "Of the 44 Stage 1 complaints to Children's Social Care answered in 2023-24 and not "
-        "withdrawn, 18 (41%) were answered within 10 working days, 20 (45%) within the extended 20 and 6 (14%) took "
+        "withdrawn, 18 (41%) "
+        "were answered within 10 working days, 20 (45%) within the extended 20 and 6 (14%) took "
         "longer than 20." in said
     )
     assert "7 had no longer timescale agreed with the complainant" in said
     assert "The median response was 13 working days." in said
-    assert (
-        "3 were still awaiting a response at the end of the records (withdrawn complaints are "
-        "not counted)." in said
-    )
+    assert "3 were still awaiting a response when the case records were taken." in said
+    assert "18 Stage 1 complaints were withdrawn; a withdrawn complaint is never counted" in said
 
 
-def test_a_withdrawn_stage_3_request_is_never_a_panel_held(ctx):
-    """COM/4783 was withdrawn at Stage 3, though the records give it a panel date."""
-    assert ctx.area(CSC)["stages"]["Stage 3"] == 1
-    assert ctx.area(CSC)["timescales"]["Stage 3"] == {
-        "responded": 0,
-        "within_limit": 0,
-        "extended": 0,
-        "extended_unagreed": 0,
-        "over": 0,
-        "open": 0,
-        "median_working_days": None,
-    }
-    assert timescales.stage_sentences(ctx, CSC, "Stage 3") == [
-        "1 Stage 3 complaint to Children's Social Care in 2023-24 was withdrawn, so no review "
-        "panel was held."
+def test_stage_3_is_timed_to_the_panel(ctx):
+    rows = shown_rows(ctx.suppress(timescales.stage_table(ctx, CSC, "Stage 3")))
+    # COM/4783 is withdrawn at Stage 3 yet has a panel date: never a panel held, nor awaiting one
+    assert rows[YEAR] == ["0", "0", "0", "0", "1"]
+    said = timescales.stage_sentences(ctx, CSC, "Stage 3")
+    assert said == [
+        "No review panel for a Stage 3 complaint to Children's Social Care in 2023-24 had met "
+        "when the case records were taken.",
+        "1 request for a review panel was withdrawn; a withdrawn request is never counted as a "
+        "panel held.",
     ]
-    assert timescales.stage_tables(ctx, CSC, "Stage 3") == []
     # no Stage 3 records: a sentence and no table of zeros
     assert timescales.stage_sentences(ctx, NSC, "Stage 3") == [
         "Children's Non-Social Care had no Stage 3 records in 2023-24."
@@ -118,8 +112,8 @@ def test_no_panel_date_column_says_it_is_not_recorded(tmp_path):
     ctx = _context(tmp_path, STAGE3, drop={"complaints": ("Panel Date",)})
     assert ctx.area(CSC)["timescales"]["Stage 3"]["responded"] is None
     assert timescales.stage_sentences(ctx, CSC, "Stage 3") == [
-        "The council's case records do not say when review panels met, so the Stage 3 "
-        "timescale cannot be reported."
+        "The case records do not say when review panels met, so the Stage 3 timescale cannot be "
+        "reported."
     ]
     assert timescales.stage_tables(ctx, CSC, "Stage 3") == []
     # the other stages are still reported
@@ -140,7 +134,7 @@ def test_no_extension_column_drops_the_unagreed_column(tmp_path):
     ctx = _context(tmp_path, STAGE3, drop={"complaints": ("Extension Agreed",)})
     table = timescales.stage_table(ctx, CSC, "Stage 1")
     assert "of which no extension agreed" not in table.frame.columns
-    assert "does not record whether extensions were agreed" in table.note
+    assert "do not say whether extensions were agreed" in table.note
 
 
 DISCLOSED = """\
@@ -183,10 +177,13 @@ def test_the_ombudsman_figures_with_the_national_averages(ctx):
     rows = shown_rows(ctx.suppress(code.compliance_table(ctx)))
     council = rows["Wessex Council (all services)"]
     f = ctx.figures["council"]["ombudsman_compliance"]
-    assert council[:4] == ["67", "41", "33", "80%"]
-    assert council[4:6] == [str(f["recommendations_due"]), str(f["recommendations_complied"])]
-    assert council[7] == str(f["remedied_before"])
+    # 67 decisions, of which 40 investigated in detail; 33 upheld, of which 32 after a detailed
+    # investigation (one was passed back to the council for local resolution): 32 / 40 = 80%
+    assert council[:5] == ["67", "40", "33", "32", "80%"]
+    assert council[5:7] == [str(f["recommendations_due"]), str(f["recommendations_complied"])]
+    assert council[8] == str(f["remedied_before"])
     assert rows["National average, 2023-24"] == [
+        DASH,
         DASH,
         DASH,
         DASH,
@@ -198,7 +195,8 @@ def test_the_ombudsman_figures_with_the_national_averages(ctx):
         "13%",
     ]
     said = " ".join(code.compliance_sentences(ctx))
-    assert "upheld 33 (an upheld rate of 80%; national average 80%)." in said
+    assert "investigated 40 of the council's complaints in detail in 2023-24 and upheld 32" in said
+    assert "upheld 32 (an upheld rate of 80%; national average 80%)." in said
     assert "on 28 of the 30 upheld decisions whose recommendations were due (93%; national" in said
     # published as two tables narrow enough for a page, hiding the same cells
     first, second = code.compliance_tables(ctx)
@@ -206,10 +204,10 @@ def test_the_ombudsman_figures_with_the_national_averages(ctx):
         "Service",
         "Decisions",
         "Investigated",
-        "Upheld",
+        "Upheld after investigation",
         "Upheld rate",
     ]
-    assert shown_rows(ctx.suppress(second))["Wessex Council (all services)"][:2] == council[4:6]
+    assert shown_rows(ctx.suppress(second))["Wessex Council (all services)"][:2] == council[5:7]
 
 
 def test_absent_ombudsman_columns_are_said_not_zero(tmp_path):
@@ -231,10 +229,9 @@ def test_absent_ombudsman_columns_are_said_not_zero(tmp_path):
         "recommendations_complied": None,
     }
     said = " ".join(code.compliance_sentences(ctx))
-    assert "records do not say whether the Ombudsman's recommendations were complied with" in said
-    assert "records do not say which cases the council had put right" in said
+    assert "do not say whether the council complied with the Ombudsman's recommendations" in said
+    assert "do not say which cases the council had put right" in said
     table = code.compliance_table(ctx)
     council = shown_rows(table)["Wessex Council (all services)"]
-    assert council[4:6] == [DASH, DASH] and council[7] == DASH
-    assert "records do not say whether the recommendations were complied with" in table.note
-    assert "_" not in table.note  # no column names
+    assert council[5:7] == [DASH, DASH] and council[8] == DASH
+    assert "do not say whether the council complied" in table.note

@@ -58,6 +58,8 @@ COUNCIL_KEYS = {
     "ombudsman_decisions",
     "ombudsman_upheld",
     "remedy_total",
+    "ombudsman_investigated",
+    "ombudsman_upheld_after_investigation",
     "overdue_share",
     "fully_justified_share",
     "partly_justified_share",
@@ -483,6 +485,8 @@ def test_ombudsman_decisions_upheld_and_remedies_by_decision_date():
         "decisions": 3,
         "upheld": 1,
         "remedy_total": 500.25,
+        "investigated": 2,
+        "upheld_after_investigation": 1,
     }
     q = f["service_areas"][CSC]["quarters"]
     assert [q[k]["ombudsman_decisions"] for k in ("Q1", "Q2", "Q3", "Q4")] == [1, 0, 1, 1]
@@ -646,7 +650,13 @@ def test_figures_json_quarters_have_exactly_the_contract_keys():
         assert list(a["quarters"]) == ["Q1", "Q2", "Q3", "Q4", "year"], name
         for q, row in a["quarters"].items():
             assert set(row) == QUARTER_KEYS, (name, q)
-        assert set(a["ombudsman"]) == {"decisions", "upheld", "remedy_total"}
+        assert set(a["ombudsman"]) == {
+            "decisions",
+            "upheld",
+            "remedy_total",
+            "investigated",
+            "upheld_after_investigation",
+        }
         assert set(a["stage2_costs"]) == {"investigator", "independent_person", "additional"}
 
 

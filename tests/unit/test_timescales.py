@@ -68,6 +68,7 @@ def test_every_boundary_of_every_stage() -> None:
     got = area(make_dataset(complaints=boundary_records()))["timescales"]
     assert got == {
         "Stage 1": {
+            "withdrawn": 0,
             "responded": 4,
             "within_limit": 1,
             "extended": 2,
@@ -77,6 +78,7 @@ def test_every_boundary_of_every_stage() -> None:
             "median_working_days": 15.5,
         },
         "Stage 2": {
+            "withdrawn": 0,
             "responded": 4,
             "within_limit": 1,
             "extended": 2,
@@ -86,6 +88,7 @@ def test_every_boundary_of_every_stage() -> None:
             "median_working_days": 45.5,
         },
         "Stage 3": {
+            "withdrawn": 0,
             "responded": 2,
             "within_limit": 1,
             "extended": 0,
@@ -162,6 +165,7 @@ def test_an_extended_limit_shorter_than_the_limit_is_refused() -> None:
 def test_no_records_give_zeros_and_no_median() -> None:
     got = area(make_dataset(complaints=[_record("Stage 1", 10)]))["timescales"]["Stage 2"]
     assert got == {
+        "withdrawn": 0,
         "responded": 0,
         "within_limit": 0,
         "extended": 0,
@@ -174,6 +178,7 @@ def test_no_records_give_zeros_and_no_median() -> None:
 
 NULLS = dict.fromkeys(
     (
+        "withdrawn",
         "responded",
         "within_limit",
         "extended",

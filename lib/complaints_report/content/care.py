@@ -363,8 +363,9 @@ def timescales_table(ctx: ReportContext, area: str) -> ReportTable:
         },
         note=(
             f"Shares of the Stage 1 complaints responded to in the year; the target is {t} "
-            "working days. Complaints not yet answered are not counted; those withdrawn after a "
-            "response are, as in earlier reports (the statutory timescales below leave them out)."
+            "working days. Complaints still awaiting a response are not counted; those withdrawn "
+            "after a response are, as in earlier reports (the statutory timescales below leave "
+            "them out)."
         ),
         counts=(CountBlock(counts, total_columns=("Stage 1 complaints responded to",)),),
     )
@@ -492,7 +493,7 @@ def overdue_quarter_chart(ctx: ReportContext) -> Chart:
         percent=True,
         alt=(
             f"Bar chart: share of Stage 1 responses that took more than {t} working days, "
-            f"by quarter (Q1 to Q4) in {ctx.fy}: {told or 'no service areas in the records'}."
+            f"by quarter (Q1 to Q4) in {ctx.fy}: {told or 'no service areas in the data set'}."
             f"{hidden}"
         ),
         caption=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}.{hidden}",

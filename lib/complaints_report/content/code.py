@@ -70,8 +70,8 @@ def self_assessment_table(ctx: ReportContext) -> ReportTable:
         title=f"Self-assessment against the Complaint Handling Code, {ctx.fy}",
         frame=frame,
         note=(
-            "The council's own assessment. Where it complies only in part, or not, the action "
-            "says what it will do, who owns it and by when."
+            "The council's own assessment. Where it complies only in "
+            "part, or not, the action says what it will do, who owns it and by when."
         ),
         free_text=("Evidence", "Action", "Owner"),
         total_columns=(),
@@ -120,6 +120,7 @@ _COLUMNS = {
     "decisions": "Decisions",
     "investigated": "Investigated",
     "upheld": "Upheld",
+    "upheld_after_investigation": "Upheld after investigation",
     "upheld_rate": "Upheld rate",
     "recommendations_due": "Recommendations due",
     "recommendations_complied": "Complied with",
@@ -134,7 +135,7 @@ def _rates(c: dict[str, Any]) -> dict[str, float | None]:
         return None if num is None or not den else num / den
 
     return {
-        "upheld_rate": share(c["upheld"], c["investigated"]),
+        "upheld_rate": share(c["upheld_after_investigation"], c["investigated"]),
         "compliance_rate": share(c["recommendations_complied"], c["recommendations_due"]),
         "remedied_before_rate": share(c["remedied_before"], c["upheld"]),
     }
@@ -156,7 +157,7 @@ def _block(
 #: The two published tables of the Ombudsman's figures, narrow enough for a page each: the
 #: figure keys each shows. Both carry every count block, so what one hides the other hides too.
 PARTS = {
-    "investigations": ("decisions", "investigated", "upheld", "upheld_rate"),
+    "investigations": ("decisions", "investigated", "upheld_after_investigation", "upheld_rate"),
     "recommendations": (
         "recommendations_due",
         "recommendations_complied",
@@ -184,19 +185,21 @@ def compliance_table(ctx: ReportContext, part: str | None = None) -> ReportTable
         rates = _rates(c)
         records.append({"Service": label, **{h: {**c, **rates}[k] for k, h in _COLUMNS.items()}})
         col = _COLUMNS
-        not_upheld = c["investigated"] - c["upheld"]
-        # investigated = upheld + not upheld; the upheld rate is a share of the upheld count
+        upheld_inv = c["upheld_after_investigation"]
+        not_upheld = c["investigated"] - upheld_inv
+        # investigated = upheld after investigation + not upheld; the upheld rate is a share of
+        # the first. A decision passed back to the council is neither, even one recorded upheld.
         blocks.append(
             _block(
                 label,
-                [(col["upheld"], c["upheld"]), ("not upheld", not_upheld)],
+                [(col["upheld_after_investigation"], upheld_inv), ("not upheld", not_upheld)],
                 (col["investigated"], c["investigated"]),
             )
         )
         blocks.append(
             _block(
                 label,
-                [(col["upheld_rate"], c["upheld"]), ("not upheld", not_upheld)],
+                [(col["upheld_rate"], upheld_inv), ("not upheld", not_upheld)],
                 (col["investigated"], c["investigated"]),
             )
         )
@@ -248,18 +251,21 @@ def compliance_table(ctx: ReportContext, part: str | None = None) -> ReportTable
     formats = {h: ("percent" if k.endswith("rate") else "count") for k, h in _COLUMNS.items()}
     notes = [
         "Decisions of the Local Government and Social Care Ombudsman in the year. The upheld "
-        "rate is a share of the decisions made after a detailed investigation (upheld or not "
-        "upheld), as the Ombudsman's annual letters give it; compliance is over the upheld "
+        "rate is the share upheld of the decisions made after a detailed investigation (upheld "
+        "or not upheld), as the Ombudsman's annual letters give it; a decision closed after "
+        "initial enquiries or passed back to the council for local resolution was not "
+        "investigated, and is counted in neither; compliance is over the upheld "
         "decisions whose recommendations were due; put right before counts the upheld "
         "decisions where the council had already offered a satisfactory remedy."
     ]
     if not ctx.prep.has_column("ombudsman", "recommendations_complied"):
         notes.append(
-            "The council's records do not say whether the recommendations were complied with."
+            "The case records do not say whether the council complied with the Ombudsman's "
+            "recommendations."
         )
     if not ctx.prep.has_column("ombudsman", "remedied_before"):
         notes.append(
-            "The council's records do not say which cases the council had put right before the "
+            "The case records do not say which cases the council had put right before the "
             "Ombudsman's decision."
         )
     if not any(v is not None for v in given.values()):
@@ -276,7 +282,7 @@ def compliance_table(ctx: ReportContext, part: str | None = None) -> ReportTable
             else f"Compliance with the Ombudsman's recommendations and remedies before it, {ctx.fy}"
         )
         if part == "investigations":
-            notes = [n for n in notes if "records do not say" not in n]
+            notes = [n for n in notes if "do not say" not in n]
     return ReportTable(
         name=name,
         title=title,
@@ -318,13 +324,13 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
         out.append(
             f"The Ombudsman investigated {said(ctx, investigated, row[_COLUMNS['investigated']])} "
             f"of the council's complaints in detail in {ctx.fy} and upheld "
-            f"{said(ctx, c['upheld'], row[_COLUMNS['upheld']])}"
+            f"{said(ctx, c['upheld_after_investigation'], row[_COLUMNS['upheld_after_investigation']])}"
             + (f" (an upheld rate of {upheld_rate})." if upheld_rate else ".")
         )
     if c["recommendations_due"] is None:
         out.append(
-            "The council's records do not say whether the Ombudsman's recommendations were "
-            "complied with."
+            "The case records do not say whether the council complied with the Ombudsman's "
+            "recommendations."
         )
     elif c["recommendations_due"]:
         rate = against(
@@ -340,7 +346,7 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
         out.append("No recommendations of the Ombudsman fell due in the year.")
     if c["remedied_before"] is None:
         out.append(
-            "The council's records do not say which cases the council had put right before the "
+            "The case records do not say which cases the council had put right before the "
             "Ombudsman's decision."
         )
     elif c["upheld"]:
@@ -361,29 +367,10 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
 # --- actions ---------------------------------------------------------------------------------
 
 
-def actions_table(ctx: ReportContext) -> ReportTable:
-    """What services did after complaints, as the learning section records it."""
+def actions_count(ctx: ReportContext) -> int:
+    """The actions services recorded after complaints, as the learning section lists them."""
     rows = learning_records(ctx)
-    rows = rows[rows["action"].notna() & (rows["action"].str.strip() != "")]
-    frame = pd.DataFrame(
-        {
-            "Case reference": rows["case_ref"].astype(object),
-            "What we did": rows["action"].astype(object),
-        }
-    )
-    table = ReportTable(
-        name="15-actions-after-complaints",
-        title=f"What services did after complaints, {ctx.fy}",
-        frame=frame,
-        note=(
-            f"The actions recorded on Children's Services complaints received in {ctx.fy}, as "
-            "the learning section lists them with what was learned."
-        ),
-        free_text=("What we did",),
-        total_columns=(),
-        total_rows=(),
-    )
-    return table
+    return int((rows["action"].notna() & (rows["action"].str.strip() != "")).sum())
 
 
 def actions_withheld(ctx: ReportContext) -> bool:
@@ -392,8 +379,9 @@ def actions_withheld(ctx: ReportContext) -> bool:
 
 
 def actions_sentences(ctx: ReportContext) -> list[str]:
-    """How many actions the learning section records, or why they are not listed."""
-    n = len(actions_table(ctx).frame)
+    """How many actions the learning section records, pointing to it (the actions are listed
+    once, there, beside what was learned: never reprinted here), or why they are not listed."""
+    n = actions_count(ctx)
     if n == 0:
         return [f"No action after a complaint was recorded on complaints received in {ctx.fy}."]
     if actions_withheld(ctx):
@@ -403,6 +391,6 @@ def actions_sentences(ctx: ReportContext) -> list[str]:
         ]
     return [
         f"Services recorded {ctx.numbers.plural(n, 'action')} after complaints received in "
-        f"{ctx.fy}. Section 12, Learning and service improvement, lists each with what was "
+        f"{ctx.fy}. The section on learning and service improvement lists each with what was "
         "learned."
     ]

@@ -134,7 +134,7 @@ def compliments_sentences(ctx: ReportContext) -> list[str]:
             sentence += f": {and_list(parts)}"
         out.append(sentence + ".")
     else:
-        out.append(f"The records hold no {directorate} complaints.")
+        out.append(f"The data set holds no {directorate} records.")
     council = rows[COUNCIL_ROW]
     n = council["now"]
     out.append(
@@ -153,11 +153,11 @@ def effectiveness_sentences(ctx: ReportContext) -> list[str]:
     t = ctx.params.targets.stage1_working_days
     directorate = ctx.params.children_directorate
     out = [
-        "The council's records hold no survey of complainants' experience of the procedure, so its "
+        "The data set holds no survey of complainants' experience of the procedure, so its "
         f"effectiveness is judged here by three things the records show for {directorate}."
     ]
     if not ctx.areas:
-        out.append(f"The records hold no {directorate} complaints.")
+        out.append(f"The data set holds no {directorate} records.")
         return out
     num = ctx.numbers
     times = [ctx.views["timescales"][a][ctx.fy.label] for a in ctx.areas]
@@ -225,19 +225,20 @@ def definitions(ctx: ReportContext) -> list[str]:
         "working days.",
         f"Timescales (overdue share): of the Stage 1 complaints responded to in the period, the "
         f"share that took more than {plural(t, 'working day')}, the Stage 1 target. Complaints "
-        "not yet answered are not counted.",
+        "still awaiting a response are not counted.",
         "Statutory timescales: for each stage, the records of that stage in the period, by "
         "working days to the response (Stage 3: from the request to the review panel). "
         + limits_sentence(ctx)
         + " 'Within the extended limit' counts responses over the first limit and within the "
         "extended one, and of those, how many had no longer timescale agreed with the "
-        "complainant. 'Awaiting a response' counts the records with no response yet (Stage 3: "
-        "no panel yet) at the end of the records. A withdrawn complaint is counted in none of "
-        "these: it is neither a response nor a panel held, nor awaiting one. Where the records "
-        "do not hold a date or flag these need, the report says so rather than showing a zero.",
+        "complainant. Records still awaiting a response when the case records were taken "
+        "(Stage 3: awaiting a panel) are counted apart, and so are withdrawn records: a "
+        "withdrawn record is never counted as a response in time or a panel held. Where the "
+        "case records lack a date or flag these need, the report says so rather than showing "
+        "a zero.",
         "Fully and partly justified shares: of the Stage 1 complaints found fully justified, "
         "partially justified or not justified, the share fully justified and the share partially "
-        "justified. Withdrawn complaints, and those with no outcome recorded, are not counted.",
+        "justified. Withdrawn complaints and those with no outcome recorded are not counted.",
         "Outcomes: counted over the Stage 1 complaints of the period.",
         "Learnings: complaint records of any stage on which the service recorded what it learned.",
         "Children in care complaints: the number of different cases with at least one record, at "
@@ -246,25 +247,26 @@ def definitions(ctx: ReportContext) -> list[str]:
         "is shown as 'Not recorded'. A theme's share is of the complaints whose theme was "
         "recorded."
         + (
-            " A few recorded categories are grouped under the report's themes as the council "
-            "has decided; all others are reported as recorded."
+            " A few recorded categories are grouped under the report's themes as the council's "
+            "settings list them; all others are reported as recorded."
             if ctx.params.theme_map
             else ""
         ),
         "Ombudsman: the decisions of the Local Government and Social Care Ombudsman made in the "
         "period. 'Upheld' means the Ombudsman upheld the complaint; 'referred back' means it "
         "passed the complaint back to the council to resolve locally. Remedies are the sum of "
-        "the financial remedies the council was asked to pay. The upheld rate is the Ombudsman's: "
-        "the share upheld of the decisions made after a detailed investigation (upheld or not "
-        "upheld); a decision closed after initial enquiries or referred back was not "
-        "investigated. "
+        "the financial remedies the council was asked to pay. The upheld rate is the share "
+        "upheld of the decisions made after a detailed investigation (upheld or not upheld); a "
+        "decision closed after initial enquiries or passed back to the council was not "
+        "investigated and is counted in neither. Any other share of the decisions, such as the "
+        "share of all decisions upheld, is named as such. "
         "Compliance is over the upheld decisions whose recommendations were due; 'put right "
         "before' counts the upheld decisions where the council had already offered a "
         "satisfactory remedy before the complaint reached the Ombudsman.",
         "Stage 2 costs: the Investigating Officer's fees, the Independent Person's fees and any "
         "other cost, summed over the Stage 2 and Stage 3 records of the period.",
         f"Service areas: an area's figures use the records of that area in {directorate} "
-        f"({and_list(ctx.areas) or 'none in these records'}); council-wide figures use every "
+        f"({and_list(ctx.areas) or 'none in this data set'}); council-wide figures use every "
         "record of every directorate.",
         "Equality monitoring: forms are anonymous and council-wide; each share is of the forms "
         "returned in the period, blank answers included.",
@@ -329,7 +331,7 @@ def records_table(ctx: ReportContext) -> ReportTable:
     people.loc[people["Table"] == TABLE_LABELS["advocacy"], ["Records read", in_year]] = None
     return ReportTable(
         name="14-records-read",
-        title=f"Records read from the council's case records, {ctx.fy}",
+        title="Case records read",
         frame=frame,
         formats={"Records read": "count", in_year: "count"},
         note=(
@@ -348,10 +350,10 @@ def data_set_sentences(ctx: ReportContext) -> list[str]:
     num = ctx.numbers
     return [
         f"This report for {ctx.params.council} covers the financial year {fy} "
-        f"({long_date(fy.start)} to {long_date(fy.end)}). It was made from the council's "
-        f"complaint, compliment and Ombudsman records, with a Stage 1 target of "
+        f"({long_date(fy.start)} to {long_date(fy.end)}). It was made from the council's case "
+        f"records, with a Stage 1 target of "
         f"{plural(ctx.params.targets.stage1_working_days, 'working day')}.",
-        f"The report read {num.plural(n, 'complaint record')}, of which "
+        f"The report counts {num.plural(n, 'complaint record')}, of which "
         f"{num.count(in_year)} {'falls' if in_year == 1 and not num.hidden(1) else 'fall'} in "
         f"{fy}; the table shows the "
         "records read from every table.",

@@ -23,7 +23,7 @@ def quality_sentences(ctx: ReportContext) -> list[str]:
             "outcome, and every escalation has its Stage 1 record."
         ]
     return [
-        f"The case records passed every check the report makes, but some of the Children's "
+        f"The case records passed every check, but some of the Children's "
         f"Services records of {ctx.fy} are incomplete or unusual. The table says how many, and "
         "what the report did with them; the complaints team can correct them in the case "
         "management system before the next export."

@@ -248,11 +248,16 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
             f"{num.against(s2, s2_before, prev)}."
         ]
     if now["Stage 3"]:
-        lines.append(f"{num.plural(now['Stage 3'], 'case')} went on to Stage 3 (a review panel).")
+        lines.append(
+            f"{num.plural(now['Stage 3'], 'case')} went on to Stage 3 (a request for a review panel)."
+        )
     cases = view_for(ctx, "stage2_cases", area, stage2_cases)
     still_open = sum(c["outcome"] is None for c in cases)
     if still_open:
-        lines.append(f"{num.plural(still_open, 'case')} {num.was_were(still_open)} still open.")
+        lines.append(
+            f"{num.plural(still_open, 'case')} {num.was_were(still_open)} still open, with no "
+            "final outcome, when the case records were taken."
+        )
     costs = area_entry(ctx, area)["stage2_costs"]
     total = round(sum(costs.values()), 2)
     history = view_for(ctx, "stage2_cost_history", area, stage2_cost_history)
@@ -304,13 +309,13 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
     frame = pd.DataFrame(rows, columns=["Area", "Decisions", "Upheld", "Remedies"])
     frame.insert(
         3,
-        "Share of all decisions upheld",
+        "Share of decisions upheld",
         [
             None if d == 0 else u / d
             for d, u in zip(frame["Decisions"], frame["Upheld"], strict=True)
         ],
     )
-    # Decisions are upheld plus not upheld: the share upheld gives the "not upheld" count away.
+    # Decisions are upheld plus the rest: the share of decisions upheld gives the "not upheld" count away.
     counts = {
         str(r[0]): {"Decisions": r[1], "Upheld": r[2], "not upheld": r[1] - r[2]} for r in rows
     }
@@ -321,13 +326,14 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
         formats={
             "Decisions": "count",
             "Upheld": "count",
-            "Share of all decisions upheld": "percent",
+            "Share of decisions upheld": "percent",
             "Remedies": "money",
         },
-        note="Decisions are counted in the year the Ombudsman made them. Remedies are the "
-        "financial remedies the council was asked to pay. The share upheld is of all the "
-        "Ombudsman's decisions; the Ombudsman's own upheld rate counts only the decisions made "
-        "after a detailed investigation (section 15 gives it).",
+        note="Decisions are counted in the year the Ombudsman made them. The share of decisions "
+        "upheld is of all its decisions, including those it did not investigate; the "
+        "Ombudsman's upheld rate, a share of its detailed investigations only, is in the "
+        "section on the Complaint Handling Code. Remedies are the financial remedies the "
+        "council was asked to pay.",
         counts=council_blocks(
             ctx.areas,
             "Children's services" if len(ctx.areas) > 1 else None,

@@ -80,6 +80,7 @@ def _columns(ctx: ReportContext, stage: str) -> dict[str, str]:
             "within_limit": f"Within {first} working days",
             "over": f"Over {first} working days",
             "open": "Awaiting a panel",
+            "withdrawn": "Withdrawn",
         }
     return {
         "responded": "Answered, not withdrawn",
@@ -88,6 +89,7 @@ def _columns(ctx: ReportContext, stage: str) -> dict[str, str]:
         "extended_unagreed": "of which no extension agreed",
         "over": f"Over {extended} working days",
         "open": "Awaiting a response",
+        "withdrawn": "Withdrawn",
     }
 
 
@@ -142,6 +144,7 @@ def stage_table(ctx: ReportContext, area: str, stage: str) -> ReportTable:
         main = {**{k: cols[k] for k in parts}, "responded": cols["responded"]}
         blocks.append(block(labels, main, cols["responded"], totals))
         blocks.append(block(labels, {"open": cols["open"]}, None, totals))
+        blocks.append(block(labels, {"withdrawn": cols["withdrawn"]}, None, totals))
         if "extended_unagreed" in cols:
             ext = {
                 "extended_unagreed": cols["extended_unagreed"],
@@ -158,15 +161,16 @@ def stage_table(ctx: ReportContext, area: str, stage: str) -> ReportTable:
             else f"The limit is {first} working days, or {extended} where a longer timescale is "
             "agreed with the complainant. "
         )
-        + "Withdrawn complaints are not counted. "
         + (
-            "Records still awaiting a response at the end of the records are counted apart."
+            "Records still awaiting a response when the case records were taken, and withdrawn "
+            "records, are counted apart."
             if stage != "Stage 3"
-            else "A request whose panel had not met by the end of the records is counted apart."
+            else "Requests whose panel had not met when the case records were taken, and "
+            "withdrawn requests, are counted apart: a withdrawn request is never a panel held."
         )
     )
     if "extended_unagreed" not in cols and stage != "Stage 3":
-        note += " The data set does not record whether extensions were agreed."
+        note += " The case records do not say whether extensions were agreed."
     return ReportTable(
         name=f"11-{slug(stage)}-timescales-{slug(area)}",
         title=f"{stage} timescales, {area}, by quarter of {ctx.fy} and by year",
@@ -195,12 +199,12 @@ def not_recorded_sentence(stage: str) -> str:
     """What the report says when the data set cannot time a stage."""
     if stage == "Stage 3":
         return (
-            "The council's case records do not say when review panels met, so the Stage 3 "
-            "timescale cannot be reported."
+            "The case records do not say when review panels met, so the Stage 3 timescale "
+            "cannot be reported."
         )
     return (
-        f"The council's case records do not hold response dates, so the {stage} timescales "
-        "cannot be reported."
+        f"The case records do not give response dates, so the {stage} timescales cannot be "
+        "reported."
     )
 
 
@@ -212,18 +216,9 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
     if now["responded"] is None:
         return [not_recorded_sentence(stage)]
     first, extended = limits(ctx, stage)
-    n, still_open = now["responded"], now["open"]
-    if n + still_open == 0:
-        withdrawn = ctx.area(area)["stages"].get(stage, 0)
-        if not withdrawn:
-            return [f"{area} had no {stage} records in {ctx.fy}."]
-        num = ctx.numbers
-        said_withdrawn = num.plural(withdrawn, f"{stage} complaint")
-        return [
-            f"{said_withdrawn[0].upper()}{said_withdrawn[1:]} to {area} in {ctx.fy} "
-            f"{'was' if withdrawn == 1 and not num.hidden(withdrawn) else 'were'} withdrawn, so "
-            + ("no review panel was held." if stage == "Stage 3" else "no timescale applies.")
-        ]
+    n, still_open, withdrawn = now["responded"], now["open"], now["withdrawn"]
+    if n + still_open + withdrawn == 0:
+        return [f"{area} had no {stage} records in {ctx.fy}."]
     shown = ctx.suppress(stage_table(ctx, area, stage)).frame.set_index("Period")
     row = shown.loc[quarter_rows(ctx)[-1]]
     cols = _columns(ctx, stage)
@@ -239,8 +234,8 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
     if stage == "Stage 3":
         if n == 0:
             out.append(
-                f"No review panel for a Stage 3 complaint to {area} had met by the end of the "
-                "records."
+                f"No review panel for a Stage 3 complaint to {area} in {ctx.fy} had met when the "
+                "case records were taken."
             )
         else:
             held = (
@@ -283,7 +278,7 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
             unagreed = now["extended_unagreed"]
             if now["extended"]:
                 if unagreed is None:
-                    out.append("The data set does not record whether extensions were agreed.")
+                    out.append("The case records do not say whether extensions were agreed.")
                 elif unagreed == 0:
                     out.append(
                         f"Every response after {first} working days and within {extended} had a "
@@ -304,12 +299,23 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
         )
     if still_open:
         cell = row[cols["open"]]
-        verb = "had" if stage == "Stage 3" else num.was_were(still_open)
-        what = "no panel yet" if stage == "Stage 3" else "still awaiting a response"
+        verb = num.was_were(still_open)
+        what = "awaiting a panel" if stage == "Stage 3" else "still awaiting a response"
         out.append(
-            f"{said(ctx, still_open, cell).capitalize()} {verb} {what} at the end of the records "
-            "(withdrawn complaints are not counted)."
+            f"{said(ctx, still_open, cell).capitalize()} {verb} {what} when the case records "
+            "were taken."
         )
+    if withdrawn:
+        cell = row[cols["withdrawn"]]
+        many = said(ctx, withdrawn, cell)
+        one = withdrawn == 1 and not num.hidden(withdrawn)
+        if stage == "Stage 3":
+            what = "request for a review panel" if one else "requests for a review panel"
+            why = "a withdrawn request is never counted as a panel held"
+        else:
+            what = f"{stage} complaint" if one else f"{stage} complaints"
+            why = "a withdrawn complaint is never counted as a response, in time or late"
+        out.append(f"{many.capitalize()} {what} {'was' if one else 'were'} withdrawn; {why}.")
     before = h[ctx.previous.label]
     if before is not None and before["responded"] and n and stage == "Stage 1":
         cell_now = row[cols["within_limit"]]
@@ -392,7 +398,7 @@ def stage_tables(ctx: ReportContext, area: str, stage: str) -> list[ReportTable]
     if not recorded(ctx, area, stage):
         return []
     rows = _rows(ctx, area, stage)
-    if not any(c["responded"] or c["open"] for _, c in rows):
+    if not any(c["responded"] or c["open"] or c["withdrawn"] for _, c in rows):
         return []
     return [stage_table(ctx, area, stage)]
 
