@@ -49,10 +49,10 @@ def figures_of(site: Path) -> dict:
 
 def area_key(label: str, areas: list[str]) -> str | None:
     """The area a row or sentence is about: an area of figures.json, the council, or None."""
-    low = label.lower()
+    low = label.replace("\u2019", "'").lower()  # Quarto's typographic apostrophe
     if low == "whole council" or low.endswith("(all services)") or "council's complaints" in low:
         return COUNCIL
-    named = [a for a in areas if a.lower() in low]
+    named = [a for a in areas if a.replace("\u2019", "'").lower() in low]
     # "Children's Non-Social Care" holds "Social Care": the longest name is the one meant
     return max(named, key=len) if len(named) else None
 
@@ -168,7 +168,7 @@ def test_the_check_catches_two_values_for_one_name():
     assert "49%" in problem and "80%" in problem and "2023-24" in problem
     areas = ["Children's Social Care", "Children's Non-Social Care"]
     said = sentence_statements(
-        "The Ombudsman investigated 40 of the council's complaints in detail in 2023-24 and "
+        "The Ombudsman investigated 40 of the council\u2019s complaints in detail in 2023-24 and "
         "upheld 32 (an upheld rate of 80%). Children's Non-Social Care had an upheld rate of 49%.",
         "2023-24",
         areas,
