@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .calendar import FinancialYear
+from .narrative import Numbers
 from .tables import format_count, format_money, format_percent
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,6 @@ def _change_count(now: float, before: float, money: bool = False) -> str:
     return f"{word} from {shown(before)} in"
 
 
-def _small(n: float | None, threshold: int) -> bool:
-    return n is not None and 0 < n <= threshold
-
-
 def headlines(
     figures: dict[str, Any],
     before: dict[str, Any] | None,
@@ -82,9 +79,8 @@ def headlines(
     fy = FinancialYear.parse(figures["financial_year"])
     previous = fy.previous().slash_label
     compare = has_records(before)
-
-    def count(n: int) -> str:
-        return f"1 to {threshold}" if _small(n, threshold) else format_count(n)
+    numbers = Numbers(threshold)
+    count = numbers.count
 
     def stage1_counts(f: dict[str, Any]) -> list[int]:
         out = []
@@ -100,11 +96,11 @@ def headlines(
             return False
         if kind == "percent":
             years = [figures, before] if compare else [figures]
-            return any(_small(n, threshold) for f in years for n in stage1_counts(f))
+            return numbers.hidden(*(n for f in years for n in stage1_counts(f)))
         now = value(figures)
         then = value(before) if compare else None  # type: ignore[arg-type]
         diff = None if then is None or now is None else abs(now - then)
-        return any(_small(n, threshold) for n in (now, then, diff))
+        return numbers.hidden(now, then, diff)
 
     def change(value: Callable[[dict[str, Any]], float | None], kind: str = "count") -> str:
         if not compare:
@@ -160,15 +156,25 @@ def headlines(
     ]
 
 
-def year_before(params: Any) -> dict[str, Any] | None:
-    """The figures of the year before the report's, from the case records; None when they
-    cannot be read (the opening page then gives no change)."""
+def year_before(params: Any, year_dir: Path | None = None) -> dict[str, Any] | None:
+    """The figures of the year before the report's; None when they cannot be made (the opening
+    page then gives no change). They come from the prepared year the run cached in
+    ``year_dir`` (``.cache/``, used only when made from these very inputs), else from the case
+    records read afresh: publishing after a run does not read and prepare the export again."""
+    from . import cache
     from .figures import compute_figures, prepare
     from .reading import DataError, load_dataset
 
     try:
-        ds = load_dataset(params.data_dir, params.columns)
-        return compute_figures(prepare(ds, params), params.fy.previous())
+        payload = None
+        if year_dir is not None:
+            key = cache.year_key(params, cache.Inputs.of(params))
+            payload = cache.load_context_payload(year_dir, key)
+        if payload is not None:
+            prep = payload["prep"]
+        else:
+            prep = prepare(load_dataset(params.data_dir, params.columns), params)
+        return compute_figures(prep, params.fy.previous())
     except (DataError, OSError, ValueError) as exc:
         log.warning("the year before's figures could not be read (%s): no change is given", exc)
         return None

@@ -297,7 +297,8 @@ def _introduction(params: Params) -> list[str]:
 
 def _headlines_html(params: Params, year_dir: Path) -> str:
     """The opening page's headline figures, from the year's figures.json, each with its change
-    from the year before (computed from the case records); empty without figures.json."""
+    from the year before (from the prepared year the run cached, else the case records); empty
+    without figures.json."""
     from .headlines import headlines, headlines_html, read_figures, year_before
 
     figures = read_figures(year_dir)
@@ -305,7 +306,7 @@ def _headlines_html(params: Params, year_dir: Path) -> str:
         return ""
     items = headlines(
         figures,
-        year_before(params),
+        year_before(params, year_dir),
         params.targets.stage1_limit,
         params.disclosure.active_threshold,
     )

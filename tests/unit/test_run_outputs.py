@@ -39,3 +39,21 @@ def test_every_table_and_chart_is_named_after_its_section(demo_runs):
         names = [p.name for p in (year_dir / "tables").glob("*")]
         names += [p.name for p in (year_dir / "charts").glob("*")]
         assert names and all(n[:2] in numbers and n[2] == "-" for n in names), names
+
+
+@pytest.mark.slow
+def test_the_headlines_take_the_year_before_from_the_runs_cache(demo_runs, monkeypatch):
+    """Publishing after a run does not read and prepare the export again for the headline
+    figures' change from last year: the run's prepared year serves (the same figures)."""
+    from complaints_report import headlines, reading
+    from complaints_report.params import load_params
+
+    params = load_params("2023-24")
+    fresh = headlines.year_before(params)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the export was read again")
+
+    monkeypatch.setattr(reading, "load_dataset", no_reading)
+    assert headlines.year_before(params, demo_runs["2023-24"]) == fresh
+    assert fresh is not None and fresh["financial_year"] == "2022-23"
