@@ -18,6 +18,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
+from . import stated  # noqa: E402
 from .display import CHART_DIR  # noqa: E402
 from .tables import SUPPRESSED  # noqa: E402
 
@@ -154,11 +155,22 @@ def _png(fig) -> tuple[bytes, float]:
 def _finish(draw: Callable[[bool], object], name: str, alt: str, caption: str) -> Chart:
     """Draw the chart twice, at A4 text width and at a phone's width: ``draw(phone)`` returns
     the figure."""
+    alt, caption = stated.strip(alt), stated.strip(caption)
     if not alt.strip():
         raise ValueError(f"chart {name!r} needs alt text that states what it shows")
     png, text_px = _png(draw(False))
     phone_png, phone_text_px = _png(draw(True))
     return Chart(name, png, alt, caption, phone_png, text_px, phone_text_px)
+
+
+def _plain_text(labels, series, title, ylabel):
+    """A chart's words without any sentence's figure markers (see stated.py)."""
+    return (
+        [stated.strip(c) for c in labels],
+        {stated.strip(k): v for k, v in series.items()},
+        stated.strip(title),
+        stated.strip(ylabel),
+    )
 
 
 def _hidden(v: object) -> bool:
@@ -167,14 +179,16 @@ def _hidden(v: object) -> bool:
 
 
 def _wrapped(labels: Sequence[str], phone: bool) -> list[str]:
+    labels = [stated.strip(c) for c in labels]
     if not phone:
-        return list(labels)
+        return labels
     return [textwrap.fill(str(c), _PHONE_LABEL_CHARS) for c in labels]
 
 
 def _title(fig, ax, title: str, phone: bool) -> None:
     """The chart's title at its top left; on a phone it spans the figure, wrapped, so that it
     is never cut at the figure's edge."""
+    title = stated.strip(title)
     if phone:
         fig.suptitle(
             textwrap.fill(title, _PHONE_TITLE_CHARS),
@@ -205,6 +219,7 @@ def grouped_bars(
     as tall as its bars need: a single bar gets a short chart, not half a page. A value hidden
     by disclosure control (``"[c]"``) gets no bar and the label ``[c]``.
     """
+    categories, series, title, ylabel = _plain_text(categories, series, title, ylabel)
     n = len(series)
     bars_drawn = len(categories) * max(1, n)
     bars_with_values = sum(
@@ -303,6 +318,7 @@ def lines(
 
     A value hidden by disclosure control (``"[c]"``) is a gap in the line, marked ``[c]``.
     """
+    x, series, title, ylabel = _plain_text(x, series, title, ylabel)
 
     def draw(phone: bool):
         style(phone)

@@ -9,9 +9,12 @@ JupyterLab prefer HTML.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from . import stated
 
 HTML = "text/html"
 MARKDOWN = "text/markdown"
@@ -84,14 +87,36 @@ class Shown:
         return self.plain
 
 
+def stated_figures(records: list[dict[str, str]]) -> str:
+    """The machine-readable record of the figures a generated sentence states (see
+    ``stated.py``): an empty ``<span class="stated">`` that no reader sees or hears; nothing
+    where sentences are not recorded (outside a notebook's kernel)."""
+    if not stated.recording():
+        return ""
+    figures = html.escape(json.dumps(records, ensure_ascii=False), quote=True)
+    return f'<span class="stated" data-figures="{figures}"></span>'
+
+
 def paragraph(text: str) -> Shown:
-    """A paragraph of generated Markdown (sentences built from the figures)."""
-    return Shown(plain=text, markdown=text)
+    """A paragraph of generated Markdown (sentences built from the figures), with the record of
+    the figures it states (:func:`stated_figures`)."""
+    clean, records = stated.extract(text)
+    return Shown(plain=clean, markdown=clean + stated_figures(records))
+
+
+def bullet_list(items: list[str]) -> Shown:
+    """A list of generated sentences, each with the record of the figures it states."""
+    lines = [stated.extract(item) for item in items]
+    return Shown(
+        plain="\n".join(f"- {clean}" for clean, _ in lines),
+        markdown="\n".join(f"- {clean}{stated_figures(records)}" for clean, records in lines),
+    )
 
 
 def heading(text: str, level: int) -> Shown:
     """A sub-heading, in Markdown so that every publisher makes it a real section heading
     (Quarto lists it in the page's contents and the PDF's outline)."""
+    text = stated.strip(text)
     return Shown(plain=text, markdown=f"{'#' * level} {md_escape(text)}")
 
 

@@ -303,6 +303,46 @@ def area_figures(prep: Prepared, fy: FinancialYear, area: str) -> dict[str, Any]
         },
         "timescales": timescale_figures(prep, c),
         "ombudsman_compliance": ombudsman_compliance(prep, o),
+        "stage1_extensions": stage1_extensions(prep, s1),
+        "actions": _actions(c),
+    }
+
+
+def stage1_extensions(prep: Prepared, s1: pd.DataFrame) -> dict[str, int]:
+    """Stage 1 records with a longer timescale agreed (``agreed``), those responded to after the
+    target (``overdue``) and, of those, the ones with a longer timescale agreed."""
+    ext = s1["extension_agreed"].fillna(False).astype(bool)
+    late = (s1["responded_date"].notna() & (s1["working_days"] > prep.target)).fillna(False)
+    late = late.astype(bool)
+    return {
+        "agreed": int(ext.sum()),
+        "overdue": int(late.sum()),
+        "overdue_agreed": int((ext & late).sum()),
+    }
+
+
+def _actions(c: pd.DataFrame) -> int:
+    """Records with a learning whose action after the complaint is recorded."""
+    action = c["action"].fillna("").astype(str).str.strip() != ""
+    return int((c["learning"].notna() & action).sum())
+
+
+def advocacy_referrals(prep: Prepared, fy: FinancialYear) -> dict[str, int]:
+    """New referrals to advocacy by quarter (empty when the data set has no advocacy table)."""
+    a = prep.advocacy[_in_year(prep.advocacy, fy)]
+    if a.empty:
+        return {}
+    by_q = a.groupby("quarter", observed=False)["referrals"].sum()
+    return {q: int(by_q.get(q, 0)) for q in QUARTERS}
+
+
+def member_conduct(prep: Prepared, fy: FinancialYear) -> dict[str, int]:
+    """Code of conduct complaints about councillors: received, investigated, upheld."""
+    mc = prep.member_conduct[_in_year(prep.member_conduct, fy)]
+    return {
+        "received": int(len(mc)),
+        "investigated": int(mc["investigated"].sum()),
+        "upheld": int(mc["upheld"].sum()),
     }
 
 
@@ -439,7 +479,26 @@ def council_figures(prep: Prepared, fy: FinancialYear) -> dict[str, Any]:
         "partly_justified_share": year["partly_justified_share"],
         "timescales": timescale_figures(prep, prep.complaints[_in_year(prep.complaints, fy)]),
         "ombudsman_compliance": ombudsman_compliance(prep, o),
+        "member_conduct": member_conduct(prep, fy),
+        "advocacy_referrals": advocacy_referrals(prep, fy),
     }
+
+
+def has_records(prep: Prepared, financial_year: str | FinancialYear) -> bool:
+    """Whether the data set holds any record of that year.
+
+    Before an export begins every count would be zero; a reader must see "no figure", not
+    "none", for such a year.
+    """
+    start = FinancialYear.parse(financial_year).start_year
+    tables = (prep.complaints, prep.compliments, prep.ombudsman)
+    return any(bool((t["fy_start"] == start).any()) for t in tables)
+
+
+def comparison_file(financial_year: FinancialYear) -> str:
+    """The name of the figures of the year before that a year's output folder keeps beside its
+    figures.json (``figures-2022-23.json``), which its sentences compare with."""
+    return f"figures-{financial_year.previous().label}.json"
 
 
 def compute_figures(prep: Prepared, financial_year: str | FinancialYear) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import stated
 from .calendar import FinancialYear
 from .narrative import Numbers
 from .tables import format_count, format_money, format_percent
@@ -25,6 +26,11 @@ class Headline:
     label: str
     value: str
     change: str
+
+    def __post_init__(self) -> None:
+        # The opening page shows the figures as they are: no sentence's record of them.
+        for name in ("label", "value", "change"):
+            object.__setattr__(self, name, stated.strip(getattr(self, name)))
 
 
 def _areas(figures: dict[str, Any]) -> list[dict[str, Any]]:

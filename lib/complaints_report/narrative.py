@@ -7,8 +7,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import stated, tables
 from .calendar import FinancialYear
-from .tables import format_count, format_money, format_percent
+
+# How sentences state figures: the tables' formats, each number marked with its place in
+# figures.json, so that the published page records what its sentences state (see stated.py).
+format_count = stated.stating(tables.format_count, "count")
+format_percent = stated.stating(tables.format_percent, "percent")
+format_money = stated.stating(tables.format_money, "money")
+
+
+def setting(value: float, kind: str = "count") -> str:
+    """A number from the council's settings (a time limit, a target, a national average), as a
+    sentence states it: recorded as a setting, not a figure (see stated.py)."""
+    text = {"count": tables.format_count, "percent": tables.format_percent}[kind](value)
+    return stated.mark(value, text, "setting")
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
@@ -39,7 +52,9 @@ def change_phrase(
     pct = math.floor(abs(ratio) * 100 + 0.5 + 1e-9)
     if pct == 0:
         return f"about the same as in {previous}"
-    return f"{pct}% {more if ratio > 0 else fewer} than in {previous}"
+    return (
+        f"{stated.mark(pct, f'{pct}%', 'change')} {more if ratio > 0 else fewer} than in {previous}"
+    )
 
 
 def points_phrase(now: float | None, before: float | None, previous: str) -> str:
@@ -201,7 +216,7 @@ class Numbers:
         """:meth:`total` with its noun: ``41 to 45 complaints``."""
         whole = sum(parts)
         if whole == 1 and not self.hidden(whole):
-            return plural(1, singular, plural_form)
+            return plural(whole, singular, plural_form)
         return f"{self.total(parts)} {plural_form or f'{singular}s'}"
 
     def split(self, total: int, parts: list[int]) -> list[str]:
@@ -377,11 +392,11 @@ def childrens_key_messages(
                     f"{area} held its {held}"
                     if within == done and done == 1
                     else f"{area} held {part} of its {held}"
-                ) + f" within {first} working days of the request in {fy}"
+                ) + f" within {setting(first)} working days of the request in {fy}"
             elif done == 1 and not n.threshold:
                 head = (
                     f"The one {stage} complaint to {area} answered in {fy} and not withdrawn "
-                    f"was {'' if within else 'not '}answered within {first} working days"
+                    f"was {'' if within else 'not '}answered within {setting(first)} working days"
                 )
             else:
                 # A share of a hidden count, or one that leaves a hidden rest, would reveal it.
@@ -395,7 +410,7 @@ def childrens_key_messages(
                 # The base is the timescales section's: answered, and not withdrawn.
                 head = (
                     f"Of the {n.plural(done, f'{stage} complaint')} to {area} answered in {fy} "
-                    f"and not withdrawn, {share} answered within {first} working days"
+                    f"and not withdrawn, {share} answered within {setting(first)} working days"
                 )
             before_t = (
                 before["service_areas"].get(area, {}).get("timescales", {}).get(stage)
@@ -423,7 +438,7 @@ def childrens_key_messages(
                 extra = (
                     f"; {format_count(t['extended'])}{' more' if within else ''} "
                     f"{was_were(t['extended'])} answered within the extended limit of "
-                    f"{extended} working days"
+                    f"{setting(extended)} working days"
                 )
             lines.append(f"{head}{compare}{extra}.")
 
@@ -451,11 +466,11 @@ def childrens_key_messages(
         )
     else:
         lines.append(f"The Ombudsman made no decision on a complaint about {directorate} in {fy}.")
-    due = int(_sum(entries, "ombudsman_compliance", "recommendations_due"))
-    complied = int(_sum(entries, "ombudsman_compliance", "recommendations_complied"))
+    due = _sum(entries, "ombudsman_compliance", "recommendations_due")
+    complied = _sum(entries, "ombudsman_compliance", "recommendations_complied")
     if due and not n.hidden(due, complied, due - complied):
         average = (
-            f", against a national average of {format_percent(national_compliance)}"
+            f", against a national average of {setting(national_compliance, 'percent')}"
             if national_compliance is not None
             else ""
         )
@@ -495,8 +510,8 @@ def childrens_key_messages(
         f"received {n.plural_total(praise, 'compliment')} in {fy}"
     )
     if before is not None and not n.threshold:
-        was_learn = int(_sum(then, "quarters", "year", "learnings"))
-        was_praise = int(_sum(then, "quarters", "year", "compliments"))
+        was_learn = _sum(then, "quarters", "year", "learnings")
+        was_praise = _sum(then, "quarters", "year", "compliments")
         sentence += f", against {format_count(was_learn)} and {format_count(was_praise)} in {prev}"
     lines.append(sentence + ".")
     return lines

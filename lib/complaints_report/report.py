@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import display, paths
+from . import display, paths, stated
 from .calendar import FinancialYear
 from .charts import Chart
 from .display import notice_display
-from .figures import Prepared, compute_figures, prepare
+from .figures import Prepared, compute_figures, has_records, prepare
 from .narrative import Numbers
 from .params import Params, load_params
 from .reading import load_dataset
@@ -21,6 +22,15 @@ from .tables import ReportTable
 from .views import report_views
 
 log = logging.getLogger(__name__)
+
+
+def _in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel (a notebook, in the run or in JupyterLab)."""
+    shell = sys.modules.get("IPython")
+    try:
+        return bool(shell and shell.get_ipython() and "ipykernel" in sys.modules)
+    except AttributeError:
+        return False
 
 
 def _display(obj: Any) -> None:
@@ -42,6 +52,12 @@ class ReportContext:
     out_dir: Path
     shown_tables: list[str] = field(default_factory=list)
     _redactor: Any = field(default=None, repr=False)
+    _other_years: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Sentences state figures through the narrative's formatters, which mark each number
+        # with its place in figures.json (see stated.py).
+        self.figures = stated.trace(self.figures, self.fy.label)
 
     @property
     def fy(self) -> FinancialYear:
@@ -59,18 +75,26 @@ class ReportContext:
         return self.figures["service_areas"][name]
 
     def has_year(self, financial_year: str | FinancialYear) -> bool:
-        """Whether the data set holds any record of that year.
-
-        Before an export begins every count would be zero; a reader must see "no figure",
-        not "none", for such a year.
-        """
-        start = FinancialYear.parse(financial_year).start_year
-        tables = (self.prep.complaints, self.prep.compliments, self.prep.ombudsman)
-        return any(bool((t["fy_start"] == start).any()) for t in tables)
+        """Whether the data set holds any record of that year (see :func:`figures.has_records`)."""
+        return has_records(self.prep, financial_year)
 
     def figures_for(self, financial_year: str | FinancialYear) -> dict[str, Any]:
         """figures.json of another year (e.g. the one before, for comparisons)."""
-        return compute_figures(self.prep, financial_year)
+        fy = FinancialYear.parse(financial_year)
+        if fy.label == self.fy.label:
+            return self.figures
+        if fy.label not in self._other_years:
+            self._other_years[fy.label] = stated.trace(compute_figures(self.prep, fy), fy.label)
+        return self._other_years[fy.label]
+
+    def year_figures(self, financial_year: str | FinancialYear) -> dict[str, Any] | None:
+        """figures.json of a year, or None when the data set holds no record of it."""
+        return self.figures_for(financial_year) if self.has_year(financial_year) else None
+
+    def area_figures(self, area: str, financial_year: str | FinancialYear) -> dict[str, Any] | None:
+        """An area's figures.json entry for a year; None when there is none."""
+        figures = self.year_figures(financial_year)
+        return None if figures is None else figures["service_areas"].get(area)
 
     # --- showing things -------------------------------------------------------------------
     def say(self, *sentences: str) -> None:
@@ -78,7 +102,8 @@ class ReportContext:
         _display(display.paragraph(" ".join(s for s in sentences if s)))
 
     def bullets(self, sentences: list[str]) -> None:
-        _display(display.paragraph("\n".join(f"- {s}" for s in sentences)))
+        """A list of generated sentences."""
+        _display(display.bullet_list([s for s in sentences if s]))
 
     def heading(self, text: str, level: int = 2) -> None:
         """A sub-heading (the page's single h1 is the notebook's first markdown cell)."""
@@ -239,6 +264,8 @@ def load_context(
     params_dir
         Params folder; default the repository's ``params/``.
     """
+    # In a notebook's kernel each sentence records the figures it states (see stated.py).
+    stated.record(_in_kernel())
     # Tests and the run may point notebooks elsewhere without editing them.
     data_dir = data_dir or os.environ.get("COMPLAINTS_REPORT_DATA") or None
     output_dir = output_dir or os.environ.get("COMPLAINTS_REPORT_OUTPUT") or None

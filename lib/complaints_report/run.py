@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__, kernels, paths
 from .display import CHART_DIR, CSV_DIR
-from .figures import compute_figures, prepare
+from .figures import comparison_file, compute_figures, has_records, prepare
 from .files import write_json_atomic
 from .params import Params, load_params
 from .quality import log_notes, quality_notes
@@ -445,6 +445,13 @@ def _run_staged(
             figures = compute_figures(prep, params.fy)
             nb_dir.mkdir(parents=True, exist_ok=True)
             write_json_atomic(year_dir / "figures.json", figures)
+            # The year before's figures, which the sentences compare with, for anyone checking
+            # them (tests/publish/published_sentences.py); none when the data set lacks that year.
+            before = year_dir / comparison_file(params.fy)
+            if has_records(prep, params.fy.previous()):
+                write_json_atomic(before, compute_figures(prep, params.fy.previous()))
+            else:
+                before.unlink(missing_ok=True)
             write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
             from .views import report_views
 

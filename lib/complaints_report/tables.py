@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from . import stated
 from .display import CSV_DIR, typst_text
 from .files import atomic_write_text
 
@@ -239,6 +240,11 @@ class ReportTable:
     counts: tuple[CountBlock, ...] = ()
 
     def __post_init__(self) -> None:
+        # A table states its figures itself: no sentence's record of figures belongs in it.
+        for attr in ("title", "note"):
+            object.__setattr__(self, attr, stated.strip(getattr(self, attr)))
+        if isinstance(self.frame, pd.DataFrame):
+            object.__setattr__(self, "frame", stated.strip_frame(self.frame))
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
             raise ValueError(
                 f"table name {self.name!r} must be lower-case letters, digits and hyphens, "

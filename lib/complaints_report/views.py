@@ -19,8 +19,10 @@ from .figures import (
     _in_year,
     _quarter_frame,
     _share,
+    advocacy_referrals,
     area_figures,
     council_figures,
+    member_conduct,
     money_total,
     ombudsman_compliance,
     ombudsman_investigations,
@@ -220,12 +222,8 @@ def remedy_history(
 
 
 def advocacy(prep: Prepared, fy: FinancialYear) -> dict[str, int]:
-    """New referrals to advocacy by quarter (empty when the data set has no advocacy table)."""
-    a = prep.advocacy[_in_year(prep.advocacy, fy)]
-    if a.empty:
-        return {}
-    by_q = a.groupby("quarter", observed=False)["referrals"].sum()
-    return {q: int(by_q.get(q, 0)) for q in QUARTERS}
+    """New referrals to advocacy by quarter (see :func:`figures.advocacy_referrals`)."""
+    return advocacy_referrals(prep, fy)
 
 
 def equalities(prep: Prepared, fy: FinancialYear, years: int = 2) -> dict[str, dict]:
@@ -252,16 +250,6 @@ def equalities_response(prep: Prepared, fy: FinancialYear, years: int = 2) -> di
         complaints = council_figures(prep, y)["complaints"]
         out[y.label] = {"forms": forms, "complaints": complaints, "rate": _share(forms, complaints)}
     return out
-
-
-def member_conduct(prep: Prepared, fy: FinancialYear) -> dict[str, int]:
-    """Code of conduct complaints about councillors: received, investigated, upheld."""
-    mc = prep.member_conduct[_in_year(prep.member_conduct, fy)]
-    return {
-        "received": int(len(mc)),
-        "investigated": int(mc["investigated"].sum()),
-        "upheld": int(mc["upheld"].sum()),
-    }
 
 
 def _change(now: float | None, before: float | None) -> float | None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from sites import PUBLISHERS, YEARS, pdf_of, publish_demo, quarto_or_skip, site_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -203,3 +204,32 @@ def page(browser):
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture
+def broken(published, tmp_path):
+    """``broken(edit)``: a copy of the published 2023-24 year (site, tables, figures.json) with
+    ``edit(soup_of)`` applied, where ``soup_of(page)`` gives a page's soup to change in place."""
+
+    def make(edit) -> Path:
+        year = published["2023-24"].parent
+        copy = tmp_path / "2023-24"
+        shutil.copytree(year / "site", copy / "site")
+        shutil.copytree(year / "tables", copy / "tables")
+        for figures in year.glob("figures*.json"):  # the year's, and the year before's
+            shutil.copy2(figures, copy / figures.name)
+        soups: dict[str, BeautifulSoup] = {}
+
+        def soup_of(name: str) -> BeautifulSoup:
+            if name not in soups:
+                soups[name] = BeautifulSoup(
+                    (copy / "site" / name).read_text(encoding="utf-8"), "html.parser"
+                )
+            return soups[name]
+
+        edit(soup_of)
+        for name, soup in soups.items():
+            (copy / "site" / name).write_text(str(soup), encoding="utf-8")
+        return copy / "site"
+
+    return make

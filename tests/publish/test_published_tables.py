@@ -5,7 +5,6 @@ catch."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -32,34 +31,6 @@ def test_the_check_reads_every_table(published, fy):
     assert len({t.csv for t in tables}) == len(tables), "two tables link the same CSV"
     made = sorted(p.name for p in (published[fy].parent / "tables").glob("*.csv"))
     assert sorted(Path(t.csv).name for t in tables) == made
-
-
-@pytest.fixture
-def broken(published, tmp_path):
-    """``broken(edit)``: a copy of the published 2023-24 year (site, tables, figures.json) with
-    ``edit(soup_of)`` applied, where ``soup_of(page)`` gives a page's soup to change in place."""
-
-    def make(edit) -> Path:
-        year = published["2023-24"].parent
-        copy = tmp_path / "2023-24"
-        shutil.copytree(year / "site", copy / "site")
-        shutil.copytree(year / "tables", copy / "tables")
-        shutil.copy2(year / "figures.json", copy / "figures.json")
-        soups: dict[str, BeautifulSoup] = {}
-
-        def soup_of(name: str) -> BeautifulSoup:
-            if name not in soups:
-                soups[name] = BeautifulSoup(
-                    (copy / "site" / name).read_text(encoding="utf-8"), "html.parser"
-                )
-            return soups[name]
-
-        edit(soup_of)
-        for name, soup in soups.items():
-            (copy / "site" / name).write_text(str(soup), encoding="utf-8")
-        return copy / "site"
-
-    return make
 
 
 def _tables(soup) -> list:

@@ -65,6 +65,9 @@ COUNCIL_KEYS = {
     "partly_justified_share",
     "timescales",
     "ombudsman_compliance",
+    # beyond the contract, so that every number a sentence states is a figure (README)
+    "member_conduct",
+    "advocacy_referrals",
 }
 AREA_KEYS = {
     "quarters",
@@ -77,6 +80,9 @@ AREA_KEYS = {
     "stage2_costs",
     "timescales",
     "ombudsman_compliance",
+    # beyond the contract, so that every number a sentence states is a figure (README)
+    "stage1_extensions",
+    "actions",
 }
 
 # --- building data sets ----------------------------------------------------------------------

@@ -9,14 +9,16 @@ import pandas as pd
 from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
 from ..disclosure import EXPLANATION
 from ..figures import _area_masks, _quarter_frame, area_figures
+from ..narrative import format_count, format_percent
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable
 
 
 def area_entry(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
     """An area's figures.json entry; an area absent from the data has every count zero."""
-    if fy is None and area in ctx.figures["service_areas"]:
-        return ctx.area(area)
+    held = ctx.area_figures(area, fy or ctx.fy)  # traced, see stated.py
+    if held is not None:
+        return held
     return area_figures(ctx.prep, fy or ctx.fy, area)
 
 

@@ -6,11 +6,21 @@ from typing import Any
 
 import pandas as pd
 
+from .. import stated
 from ..calendar import QUARTERS
 from ..charts import Chart, grouped_bars, lines
-from ..narrative import NOT_STATED, and_list, plural, points_phrase, slug
+from ..narrative import (
+    NOT_STATED,
+    and_list,
+    format_count,
+    format_percent,
+    plural,
+    points_phrase,
+    setting,
+    slug,
+)
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable
 from ..views import advocacy as advocacy_by_quarter
 from . import (
     by_quarter,
@@ -70,6 +80,9 @@ def children_in_care_history(ctx: ReportContext, area: str = SOCIAL_CARE) -> dic
     for i in range(4, -1, -1):
         y = ctx.fy.previous(i)
         out[y.label] = counts.get(y.label, 0) if ctx.has_year(y) else None
+        entry = ctx.area_figures(area, y)  # the same count, traced (see stated.py)
+        if entry is not None and entry["children_in_care"] == out[y.label]:
+            out[y.label] = entry["children_in_care"]
     return out
 
 
@@ -254,7 +267,7 @@ def advocacy_providers(ctx: ReportContext) -> dict[str, list[str]]:
 
 def advocacy_table(ctx: ReportContext) -> ReportTable:
     """New referrals to advocacy by quarter of the report year (dashes when there are none)."""
-    refs = ctx.views["advocacy"]
+    refs = ctx.figures["council"]["advocacy_referrals"]  # traced, see stated.py
     values = [refs.get(q) for q in QUARTERS]
     total = sum(values) if refs else None
     frame = pd.DataFrame(
@@ -280,11 +293,16 @@ def advocacy_sentences(ctx: ReportContext) -> list[str]:
     """Referrals to advocacy in the year, the change, by quarter, and who provided the service."""
     if ctx.prep.advocacy.empty:
         return ["The data set has no advocacy table, so referrals to advocacy are not reported."]
-    refs = ctx.views["advocacy"]
+    refs = ctx.figures["council"]["advocacy_referrals"]  # traced, see stated.py
     if not refs:
         return [f"The advocacy table has no referrals for {ctx.fy}."]
     total = sum(refs.values())
-    prev_refs = advocacy_by_quarter(ctx.prep, ctx.previous)
+    then = ctx.year_figures(ctx.previous)
+    prev_refs = (
+        then["council"]["advocacy_referrals"]
+        if then is not None
+        else advocacy_by_quarter(ctx.prep, ctx.previous)
+    )
     before = sum(prev_refs.values()) if prev_refs else None
     num = ctx.numbers
     shown = _shown_by_quarter(ctx.suppress(advocacy_table(ctx)), "New referrals to advocacy")
@@ -323,7 +341,27 @@ def timescales_history(ctx: ReportContext, area: str) -> dict[str, dict[str, Any
     for i in range(3):
         y = ctx.fy.previous(i)
         out[y.label] = rows.get(y.label, nothing) if ctx.has_year(y) else none
-    return out
+    return {label: _from_table(ctx, area, label, row) for label, row in out.items()}
+
+
+def _from_table(ctx: ReportContext, area: str, label: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A year's target timescales traced to the cells of the area's published table that show
+    them (see stated.py): figures.json holds the share over the target, not the counts."""
+    if row["responded"] is None:
+        return row
+    t = _target(ctx)
+    table = f"11-timescales-{slug(area)}"
+    cell = {
+        "responded": "Stage 1 complaints responded to",
+        "within_target_share": f"Within {t} working days",
+        "overdue_share": f"Over {t} working days",
+    }
+    traced = {k: stated.from_table(row[k], table, label, c) for k, c in cell.items()}
+    if row["overdue_share"] is not None:
+        traced["overdue"] = stated.traced(
+            row["overdue"], f"round({traced['responded'].of} * {traced['overdue_share'].of})"
+        )
+    return {**row, **traced}
 
 
 def timescales_table(ctx: ReportContext, area: str) -> ReportTable:
@@ -397,12 +435,12 @@ def timescales_sentences(ctx: ReportContext, area: str) -> list[str]:
     if num.hidden(n) or not now_shown:
         said_within, said_over = num.split(n, [within, over])
         split = (
-            f"all were answered within the {t} working day target"
+            f"all were answered within the {setting(t)} working day target"
             if over == 0
-            else f"none was answered within the {t} working day target"
+            else f"none was answered within the {setting(t)} working day target"
             if within == 0
             else f"{said_within} {num.was_were(within) if said_within[0].isdigit() else 'were'} "
-            f"answered within the {t} working day target and {said_over} took longer"
+            f"answered within the {setting(t)} working day target and {said_over} took longer"
         )
         return [
             f"Of the {num.plural(n, 'Stage 1 complaint')} to {area} responded to in {ctx.fy}, "
@@ -411,18 +449,18 @@ def timescales_sentences(ctx: ReportContext, area: str) -> list[str]:
     if n == 1:
         done = "was answered within" if within else "took longer than"
         return [
-            f"The one Stage 1 complaint to {area} responded to in {ctx.fy} {done} the {t} "
+            f"The one Stage 1 complaint to {area} responded to in {ctx.fy} {done} the {setting(t)} "
             f"working day target; the share over the target was "
             f"{format_percent(now['overdue_share'])}, {trend}."
         ]
     if over == 0:
-        split = f"all were answered within the {t} working day target"
+        split = f"all were answered within the {setting(t)} working day target"
     elif within == 0:
-        split = f"none was answered within the {t} working day target"
+        split = f"none was answered within the {setting(t)} working day target"
     else:
         split = (
             f"{format_count(within)} ({format_percent(now['within_target_share'])}) "
-            f"{num.was_were(within)} answered within the {t} working day target and "
+            f"{num.was_were(within)} answered within the {setting(t)} working day target and "
             f"{format_count(over)} ({format_percent(now['overdue_share'])}) took longer"
         )
     share = (
@@ -492,11 +530,11 @@ def overdue_quarter_chart(ctx: ReportContext) -> Chart:
         ylabel="Share of responses",
         percent=True,
         alt=(
-            f"Bar chart: share of Stage 1 responses that took more than {t} working days, "
+            f"Bar chart: share of Stage 1 responses that took more than {setting(t)} working days, "
             f"by quarter (Q1 to Q4) in {ctx.fy}: {told or 'no service areas in the data set'}."
             f"{hidden}"
         ),
-        caption=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}.{hidden}",
+        caption=f"Stage 1 responses over {setting(t)} working days, by quarter, {ctx.fy}.{hidden}",
     )
 
 
@@ -527,7 +565,7 @@ def overdue_quarter_sentences(ctx: ReportContext, area: str) -> list[str]:
             sentence += f"; {NOT_STATED.format(what=f'the share in {and_list(hidden)}')}"
     else:
         sentence = (
-            f"The share of {area} Stage 1 responses that took more than {t} working days in each "
+            f"The share of {area} Stage 1 responses that took more than {setting(t)} working days in each "
             f"quarter {NOT_STATED.format(what='')[1:]}"
         )
     if empty:
@@ -548,12 +586,23 @@ def extensions(ctx: ReportContext, area: str) -> dict[str, int]:
     ext = s1["extension_agreed"].fillna(False).astype(bool)
     late = (s1["responded_date"].notna() & (s1["working_days"] > _target(ctx))).fillna(False)
     late = late.astype(bool)
-    return {
+    counts = {
         "stage1": int(len(s1)),
         "extended": int(ext.sum()),
         "overdue": int(late.sum()),
         "overdue_extended": int((ext & late).sum()),
     }
+    # The same counts as figures.json holds them (traced, see stated.py).
+    held = ctx.area(area)["stage1_extensions"] if area in ctx.areas else None
+    if held is not None:
+        for key, name in (
+            ("extended", "agreed"),
+            ("overdue", "overdue"),
+            ("overdue_extended", "overdue_agreed"),
+        ):
+            if held[name] == counts[key]:
+                counts[key] = held[name]
+    return counts
 
 
 def extension_sentences(ctx: ReportContext, area: str) -> list[str]:
@@ -576,32 +625,32 @@ def extension_sentences(ctx: ReportContext, area: str) -> list[str]:
     shown = ctx.suppress(timescales_table(ctx, area)).frame.set_index("Financial year")
     stated = num.threshold == 0 or shown.at[ctx.fy.label, f"Over {t} working days"] != SUPPRESSED
     if late == 0:
-        second = f"No response took more than {t} working days."
+        second = f"No response took more than {setting(t)} working days."
     elif not stated:
         second = (
-            f"None of the responses that took more than {t} working days had an agreed extension."
+            f"None of the responses that took more than {setting(t)} working days had an agreed extension."
             if late_ext == 0
-            else f"All the responses that took more than {t} working days had an agreed extension."
+            else f"All the responses that took more than {setting(t)} working days had an agreed extension."
             if late_ext == late
-            else f"Some of the responses that took more than {t} working days had an agreed "
+            else f"Some of the responses that took more than {setting(t)} working days had an agreed "
             f"extension ({NOT_STATED.format(what='how many')})."
         )
     elif late_ext == 0:
         second = (
-            f"None of the {plural(late, 'response')} that took more than {t} working days "
+            f"None of the {plural(late, 'response')} that took more than {setting(t)} working days "
             "had an agreed extension."
             if late > 1
-            else f"The one response that took more than {t} working days had no agreed extension."
+            else f"The one response that took more than {setting(t)} working days had no agreed extension."
         )
     elif late == 1:
-        second = f"The one response that took more than {t} working days had an agreed extension."
+        second = f"The one response that took more than {setting(t)} working days had an agreed extension."
     elif late_ext == late:
         every = "Both" if late == 2 else f"All {format_count(late)}"
-        second = f"{every} responses that took more than {t} working days had an agreed extension."
+        second = f"{every} responses that took more than {setting(t)} working days had an agreed extension."
     else:
         said_ext, _ = num.split(late, [late_ext, late - late_ext])
         second = (
             f"{said_ext.capitalize()} of the {format_count(late)} responses that "
-            f"took more than {t} working days had an agreed extension."
+            f"took more than {setting(t)} working days had an agreed extension."
         )
     return [first, second]

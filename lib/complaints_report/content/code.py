@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 
 from ..calendar import long_date
-from ..narrative import and_list, plural
+from ..narrative import and_list, format_percent, plural, setting
 from ..params import CODE_SECTIONS, CodeAssessment
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable
 from ..views import ombudsman_history
 from . import said, view_for
 from .learning import _withheld, learning_records
@@ -89,11 +89,12 @@ def self_assessment_sentences(ctx: ReportContext) -> list[str]:
         if a.complies is not None:
             counts[a.complies] += 1
     total = len(CODE_SECTIONS)
-    parts = [f"in full with {counts['yes']} of the Code's {total} sections"]
+    # The council's own assessment, from its settings (not a figure of the records).
+    parts = [f"in full with {setting(counts['yes'])} of the Code's {setting(total)} sections"]
     if counts["partly"]:
-        parts.append(f"in part with {counts['partly']}")
+        parts.append(f"in part with {setting(counts['partly'])}")
     if counts["no"]:
-        parts.append(f"not at all with {counts['no']}")
+        parts.append(f"not at all with {setting(counts['no'])}")
     out = [f"The council assesses itself as complying {and_list(parts)}."]
     missing = [f"{i}" for i, s in enumerate(CODE_SECTIONS, start=1) if s not in by_section]
     if missing:
@@ -370,7 +371,10 @@ def compliance_sentences(ctx: ReportContext) -> list[str]:
 def actions_count(ctx: ReportContext) -> int:
     """The actions services recorded after complaints, as the learning section lists them."""
     rows = learning_records(ctx)
-    return int((rows["action"].notna() & (rows["action"].str.strip() != "")).sum())
+    n = int((rows["action"].notna() & (rows["action"].str.strip() != "")).sum())
+    # The areas' actions in figures.json count the same records (traced, see stated.py).
+    held = sum(ctx.area(a)["actions"] for a in ctx.areas)
+    return held if held == n else n
 
 
 def actions_withheld(ctx: ReportContext) -> bool:

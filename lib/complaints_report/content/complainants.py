@@ -9,9 +9,9 @@ import pandas as pd
 from ..calendar import FinancialYear
 from ..charts import Chart, grouped_bars
 from ..figures import JUDGED, NOT_RECORDED, area_figures
-from ..narrative import NOT_STATED, and_list, points_phrase, slug
+from ..narrative import NOT_STATED, and_list, format_count, format_percent, points_phrase, slug
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable
 from ..views import outcome_shares, theme_shares
 from . import area_entry, hidden_note, shown_percent, view_for
 
@@ -385,7 +385,14 @@ def _stage1_counts(ctx: ReportContext, area: str | None) -> tuple[int, int]:
     if area is None:
         c = ctx.prep.complaints
         s1 = c[(c["fy_start"] == ctx.fy.start_year) & (c["stage"] == "Stage 1")]
-        return int(len(s1)), int((s1["outcome"] == "Withdrawn").sum())
+        total, withdrawn = int(len(s1)), int((s1["outcome"] == "Withdrawn").sum())
+        # The council's figures.json holds the same counts (traced, see stated.py).
+        council = ctx.figures["council"]
+        if council["formal"] == total:
+            total = council["formal"]
+        if council["timescales"]["Stage 1"]["withdrawn"] == withdrawn:
+            withdrawn = council["timescales"]["Stage 1"]["withdrawn"]
+        return total, withdrawn
     f = area_entry(ctx, area)
     return f["stages"]["Stage 1"], f["outcomes"].get("Withdrawn", 0)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..figures import EQUALITY_CHARACTERISTICS, LEFT_BLANK
-from ..narrative import NOT_STATED
+from ..narrative import NOT_STATED, format_percent
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable
 
 FORMS = "(forms returned)"  # a count block's total row: never shown, but 100% of the shares
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import tables
 from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear, long_date
 from ..coverage import year_coverage
-from ..narrative import Numbers, and_list, change_phrase, plural
+from ..narrative import (
+    Numbers,
+    and_list,
+    change_phrase,
+    format_count,
+    format_percent,
+    plural,
+    setting,
+)
 from ..report import ReportContext
-from ..tables import CountBlock, ReportTable, format_count, format_percent
+from ..tables import CountBlock, ReportTable
 from . import council_blocks
+from .care import timescales_history
 from .timescales import limits_sentence
 
 COUNCIL_ROW = "Whole council"
@@ -160,7 +170,7 @@ def effectiveness_sentences(ctx: ReportContext) -> list[str]:
         out.append(f"The data set holds no {directorate} records.")
         return out
     num = ctx.numbers
-    times = [ctx.views["timescales"][a][ctx.fy.label] for a in ctx.areas]
+    times = [timescales_history(ctx, a)[ctx.fy.label] for a in ctx.areas]
     responded = sum(r["responded"] for r in times)
     within = responded - sum(r["overdue"] for r in times)
     within_parts = [r["responded"] - r["overdue"] for r in times]
@@ -169,14 +179,14 @@ def effectiveness_sentences(ctx: ReportContext) -> list[str]:
         # Each area's timescales give the figures; their totals here would narrow hidden ones.
         out.append(
             f"Timeliness: of the {num.plural_total([r['responded'] for r in times], 'Stage 1 complaint')} "
-            f"responded to in {ctx.fy}, {num.total(within_parts)} were answered within {t} "
+            f"responded to in {ctx.fy}, {num.total(within_parts)} were answered within {setting(t)} "
             "working days (the share is in each area's timescales above)."
         )
     elif responded:
         out.append(
             f"Timeliness: {format_count(within)} of the {plural(responded, 'Stage 1 complaint')} "
             f"responded to in {ctx.fy} ({format_percent(within / responded)}) "
-            f"{'was' if within == 1 else 'were'} answered within {t} working days."
+            f"{'was' if within == 1 else 'were'} answered within {setting(t)} working days."
         )
     else:
         out.append(f"Timeliness: no Stage 1 complaints were responded to in {ctx.fy}.")
@@ -224,7 +234,7 @@ def definitions(ctx: ReportContext) -> list[str]:
         "Wales (one-off bank holidays included). A response on the day of receipt takes no "
         "working days.",
         f"Timescales (overdue share): of the Stage 1 complaints responded to in the period, the "
-        f"share that took more than {plural(t, 'working day')}, the Stage 1 target. Complaints "
+        f"share that took more than {setting(t)} working day{'' if t == 1 else 's'}, the Stage 1 target. Complaints "
         "still awaiting a response are not counted.",
         "Statutory timescales: for each stage, the records of that stage in the period, by "
         "working days to the response (Stage 3: from the request to the review panel). "
@@ -270,8 +280,8 @@ def definitions(ctx: ReportContext) -> list[str]:
         "record of every directorate.",
         "Equality monitoring: forms are anonymous and council-wide; each share is of the forms "
         "returned in the period, blank answers included.",
-        f"Rounding: percentages are whole numbers rounded half up (a share of "
-        f"{format_count(1)} in {format_count(8)} shows as {format_percent(1 / 8)}), so they may "
+        "Rounding: percentages are whole numbers rounded half up (a share of 1 in 8 shows as "
+        f"{tables.format_percent(1 / 8)}), so they may "
         "not add to 100%. A dash (–) means there is nothing to divide by or no figure for "
         "that year.",
         disclosure_sentence(ctx),
@@ -352,7 +362,8 @@ def data_set_sentences(ctx: ReportContext) -> list[str]:
         f"This report for {ctx.params.council} covers the financial year {fy} "
         f"({long_date(fy.start)} to {long_date(fy.end)}). It was made from the council's case "
         f"records, with a Stage 1 target of "
-        f"{plural(ctx.params.targets.stage1_working_days, 'working day')}.",
+        f"{setting(ctx.params.targets.stage1_working_days)} working "
+        f"day{'' if ctx.params.targets.stage1_working_days == 1 else 's'}.",
         f"The report counts {num.plural(n, 'complaint record')}, of which "
         f"{num.count(in_year)} {'falls' if in_year == 1 and not num.hidden(1) else 'fall'} in "
         f"{fy}; the table shows the "

@@ -12,8 +12,9 @@ import pandas as pd
 from ..calendar import QUARTER_MONTHS, QUARTERS
 from ..charts import Chart, grouped_bars
 from ..disclosure import EXPLANATION
+from ..narrative import format_count, format_percent
 from ..report import ReportContext
-from ..tables import MISSING, SUPPRESSED, CountBlock, ReportTable, format_count, format_percent
+from ..tables import MISSING, SUPPRESSED, CountBlock, ReportTable
 from . import hidden_note, quarter_counts, shown_count
 
 PERIODS = (*QUARTERS, "year")

@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..narrative import NOT_STATED, and_list, slug
+from ..narrative import NOT_STATED, and_list, format_count, format_money, slug
 from ..report import ReportContext
-from ..tables import CountBlock, ReportTable, format_count, format_money
+from ..tables import CountBlock, ReportTable
 from ..views import ombudsman_upheld, remedy_history, stage2_cases, stage2_cost_history, statutory
 from . import area_entry, council_blocks, list_withheld, view_for, withhold_rows
 
@@ -119,6 +119,22 @@ def _count(row: dict[str, int], key: str) -> int:
     return row[key]
 
 
+def _as_figures(
+    ctx: ReportContext, area: str, fy: str, row: dict[str, int] | None
+) -> dict[str, int] | None:
+    """A year's row of :func:`statutory_years` with figures.json's own counts (traced, see
+    stated.py) where that year's figures.json holds the area."""
+    f = ctx.area_figures(area, fy) if row is not None else None
+    if f is None:
+        return row
+    return {
+        **row,
+        **f["stages"],
+        "ombudsman_decisions": f["ombudsman"]["decisions"],
+        "ombudsman_upheld": f["ombudsman"]["upheld"],
+    }
+
+
 def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
     """How the area's representations, Stage 1 complaints and escalations compare with last year."""
     fy, prev = ctx.fy.label, ctx.previous.label
@@ -126,6 +142,8 @@ def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
     now, before = years[fy], years.get(prev)
     if now is None:
         return [f"The data set holds no complaint records for {fy}."]
+    # The same counts as figures.json holds them, so that each sentence records its figures.
+    now, before = _as_figures(ctx, area, fy, now), _as_figures(ctx, area, prev, before)
 
     def b(key: str) -> int | None:
         return None if before is None else before[key]
@@ -235,6 +253,8 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
     now, before = years[fy], years.get(prev)
     if now is None:
         return [f"The data set holds no complaint records for {fy}."]
+    # The same counts as figures.json holds them, so that each sentence records its figures.
+    now, before = _as_figures(ctx, area, fy, now), _as_figures(ctx, area, prev, before)
     num = ctx.numbers
     s2 = now["Stage 2"]
     s2_before = None if before is None else before["Stage 2"]
@@ -262,6 +282,9 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
     total = round(sum(costs.values()), 2)
     history = view_for(ctx, "stage2_cost_history", area, stage2_cost_history)
     before_total = history.get(prev) if ctx.has_year(prev) else None
+    then = ctx.area_figures(area, prev)  # the same sum from figures.json, traced (stated.py)
+    if then is not None and before_total is not None:
+        before_total = round(sum(then["stage2_costs"].values()), 2)
     if total == 0 and not cases:
         lines.append(f"There were no Stage 2 or Stage 3 costs in {fy}.")
         return lines
@@ -345,8 +368,14 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
 
 
 def _children_remedies(ctx: ReportContext, label: str) -> float:
+    """The areas' Ombudsman remedies in a year, from that year's figures.json where it holds them."""
     return round(
-        sum(view_for(ctx, "remedy_history", a, remedy_history).get(label, 0.0) for a in ctx.areas),
+        sum(
+            e["ombudsman"]["remedy_total"]
+            if (e := ctx.area_figures(a, label)) is not None
+            else view_for(ctx, "remedy_history", a, remedy_history).get(label, 0.0)
+            for a in ctx.areas
+        ),
         2,
     )
 

@@ -7,9 +7,9 @@ from typing import Any
 import pandas as pd
 
 from ..calendar import FinancialYear, long_date
-from ..narrative import change_phrase, childrens_key_messages, key_messages
+from ..narrative import change_phrase, childrens_key_messages, format_money, key_messages
 from ..report import ReportContext
-from ..tables import ReportTable, format_money
+from ..tables import ReportTable
 
 
 def _previous_figures(ctx: ReportContext) -> dict[str, Any] | None:
@@ -85,7 +85,7 @@ def council_context(ctx: ReportContext) -> list[str]:
         ctx.figures["council"],
         before["council"] if before else None,
         ctx.fy.label,
-        ctx.views["member_conduct"],
+        ctx.figures["council"]["member_conduct"],
         numbers=ctx.numbers,
     )
 
@@ -207,7 +207,7 @@ def financial_sentences(ctx: ReportContext) -> list[str]:
         + _earlier(remedies, fy)
         + ".",
     ]
-    children = sum(ctx.views["remedy_history"][a][fy] for a in ctx.areas)
+    children = sum(ctx.area(a)["ombudsman"]["remedy_total"] for a in ctx.areas)
     if paid and children:
         lines.append(
             f"Of this, {format_money(children)} related to {ctx.params.children_directorate}."

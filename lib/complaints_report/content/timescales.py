@@ -13,12 +13,13 @@ from typing import Any
 
 import pandas as pd
 
+from .. import stated
 from ..calendar import QUARTERS
 from ..charts import Chart, grouped_bars
 from ..figures import TIMESCALE_STAGES
-from ..narrative import NOT_STATED, and_list, slug
+from ..narrative import NOT_STATED, and_list, format_percent, setting, slug
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable, format_percent
+from ..tables import SUPPRESSED, CountBlock, ReportTable
 from ..views import statutory_timescales
 from . import hidden_note, quarter_rows, said, shown_percent, view_for
 
@@ -48,9 +49,9 @@ def limits_sentence(ctx: ReportContext) -> str:
     (l1, e1), (l2, e2), (l3, _) = (limits(ctx, s) for s in TIMESCALE_STAGES)
     return (
         "The Children Act 1989 Representations Procedure (England) Regulations 2006 set the "
-        f"time limits in working days: a Stage 1 response within {l1}, or {e1} where a longer "
-        f"timescale is agreed; a Stage 2 investigation within {l2}, extendable to {e2}; and a "
-        f"Stage 3 review panel within {l3} working days of the request."
+        f"time limits in working days: a Stage 1 response within {setting(l1)}, or {setting(e1)} where a longer "
+        f"timescale is agreed; a Stage 2 investigation within {setting(l2)}, extendable to {setting(e2)}; and a "
+        f"Stage 3 review panel within {setting(l3)} working days of the request."
     )
 
 
@@ -62,6 +63,34 @@ def history(ctx: ReportContext, area: str | None, stage: str) -> dict[str, dict[
     for i in range(3):
         y = ctx.fy.previous(i)
         out[y.label] = rows.get(y.label) if ctx.has_year(y) else None
+    return _traced(ctx, area, stage, out)
+
+
+def _traced(
+    ctx: ReportContext, area: str | None, stage: str, out: dict[str, dict[str, Any] | None]
+) -> dict[str, dict[str, Any] | None]:
+    """The history with each figure marked with where a reader finds it (see stated.py): a
+    year's from that year's figures.json, a quarter's from the area's published stage table
+    (figures.json holds no quarter's timescales)."""
+    for label, row in out.items():
+        if row is None or label in QUARTERS:
+            continue
+        figures = ctx.year_figures(label)
+        if figures is None:
+            continue
+        entry = figures["council"] if area is None else figures["service_areas"].get(area)
+        if entry is not None:
+            out[label] = {**row, **entry["timescales"][stage]}
+    if area is not None:
+        table = f"11-{slug(stage)}-timescales-{slug(area)}"
+        columns = _columns(ctx, stage)
+        for q, label in zip(QUARTERS, quarter_rows(ctx), strict=False):
+            row = out[q]
+            if row is not None:
+                out[q] = {
+                    k: stated.from_table(v, table, label, columns[k]) if k in columns else v
+                    for k, v in row.items()
+                }
     return out
 
 
@@ -247,12 +276,12 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
                 where = "within" if now["within_limit"] else "later than"
                 out.append(
                     f"{held} for a Stage 3 complaint to {area} in {ctx.fy} met {where} the "
-                    f"{first} working day limit."
+                    f"{setting(first)} working day limit."
                 )
             else:
                 out.append(
                     f"{held} for Stage 3 complaints to {area} in {ctx.fy}, {say('within_limit')} "
-                    f"met within the {first} working day limit and {say('over')} later."
+                    f"met within the {setting(first)} working day limit and {say('over')} later."
                 )
     else:
         whom = (
@@ -266,9 +295,9 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
             parts = [
                 f"{say('within_limit')}{share('within_limit')} "
                 f"{num.was_were(now['within_limit']) if now['within_limit'] else 'was'} answered "
-                f"within {first} working days",
-                f"{say('extended')}{share('extended')} within the extended {extended}",
-                f"{say('over')}{share('over')} took longer than {extended}",
+                f"within {setting(first)} working days",
+                f"{say('extended')}{share('extended')} within the extended {setting(extended)}",
+                f"{say('over')}{share('over')} took longer than {setting(extended)}",
             ]
             out.append(
                 f"Of the {said(ctx, n, row[cols['responded']])} {whom} answered in {ctx.fy} and "
@@ -281,19 +310,19 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
                     out.append("The case records do not say whether extensions were agreed.")
                 elif unagreed == 0:
                     out.append(
-                        f"Every response after {first} working days and within {extended} had a "
+                        f"Every response after {setting(first)} working days and within {setting(extended)} had a "
                         "longer timescale agreed with the complainant."
                     )
                 else:
                     cell = row.get(cols["extended_unagreed"])
                     out.append(
-                        f"Of the responses after {first} working days and within {extended}, "
+                        f"Of the responses after {setting(first)} working days and within {setting(extended)}, "
                         f"{said(ctx, unagreed, cell)} had no longer timescale agreed with the "
                         "complainant; the Regulations allow the longer timescale only by agreement."
                     )
     if n > 1 and not num.hidden(n) and now["median_working_days"] is not None:
         median = now["median_working_days"]
-        days = f"{median:g} working day{'s' if median != 1 else ''}"
+        days = f"{stated.mark(median, f'{median:g}', 'number')} working day{'s' if median != 1 else ''}"
         out.append(
             f"The median {'wait for a panel' if stage == 'Stage 3' else 'response'} was {days}."
         )
@@ -331,14 +360,14 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
             shown.loc[ctx.previous.label, cols["responded"]],
         ):
             out.append(
-                f"The share answered within {first} working days was "
+                f"The share answered within {setting(first)} working days was "
                 f"{format_percent(now['within_limit'] / n)}, against "
                 f"{format_percent(before['within_limit'] / before['responded'])} in "
                 f"{ctx.previous.label}."
             )
         else:
             out.append(
-                f"The shares within {first} working days in {ctx.fy} and {ctx.previous.label} "
+                f"The shares within {setting(first)} working days in {ctx.fy} and {ctx.previous.label} "
                 f"{NOT_STATED.format(what='')[1:]}"
             )
     return out
