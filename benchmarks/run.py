@@ -322,9 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["repeats"] = args.repeats
     # Publishing is part of every end-to-end figure: say which publisher made them.
-    from complaints_report.publish import publisher_key
+    from complaints_report.publish.build import choose_publisher
 
-    results["publisher"] = publisher_key().split(";")[0]
+    results["publisher"] = choose_publisher().kind
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)
         if "cold" in only:

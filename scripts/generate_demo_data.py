@@ -32,7 +32,7 @@ from demo_calibration import (  # noqa: E402
     solve_stage1,
 )
 
-from complaints_report.calendar import bank_holidays  # noqa: E402
+from complaints_report.data.calendar import bank_holidays
 
 log = logging.getLogger("generate_demo_data")
 SEED = 20240331

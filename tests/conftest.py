@@ -61,7 +61,7 @@ def demo_runs(tmp_path_factory) -> dict[str, Path]:
     It stops short of publishing: the published-report tests publish these executed notebooks
     with each publisher in turn (tests/publish/conftest.py).
     """
-    from complaints_report.run import run_year
+    from complaints_report.run.year import run_year
 
     out = tmp_path_factory.mktemp("outputs")
     return {

@@ -6,8 +6,9 @@ import argparse
 import logging
 import sys
 
-from . import __version__, kernels, paths
+from . import __version__, paths
 from .files import write_json_atomic
+from .run import kernels
 
 log = logging.getLogger("complaints_report")
 
@@ -24,8 +25,8 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .data.validation import validate_dataset
     from .params import load_params
-    from .validation import validate_dataset
 
     data_dir = paths.resolve(args.data_dir)
     columns = load_params(args.year).columns if args.year else _default_columns()
@@ -99,12 +100,13 @@ def _no_data_folder(params, given: str | None) -> str:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from .figures import compute_figures, prepare
+    from .data.loading import load_dataset
+    from .data.model import DataError
+    from .figures.engine import compute_figures, prepare
     from .params import load_params
-    from .reading import DataError, load_dataset
-    from .run import check_coverage, provenance
+    from .run.year import check_coverage, provenance
 
-    params = load_params(args.financial_year, overrides={"data": args.data})
+    params = load_params(args.fy, overrides={"data": args.data})
     data_dir = params.data_dir
     log.info(
         "financial year %s; data set %s%s",
@@ -137,7 +139,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
     figures = compute_figures(prepare(ds, params), params.fy)
     year_dir = paths.year_output_dir(params.financial_year, args.out)
     target = year_dir / "figures.json"
-    from .staging import YearBusy, year_lock
+    from .run.staging import YearBusy, year_lock
 
     try:
         with year_lock(year_dir, "ask for the figures"):  # not while a run swaps the year in
@@ -165,14 +167,14 @@ def _print_problems(data_dir, problems) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .publish import PublishError
-    from .reading import DataError
-    from .run import NoDataFolder, RunFailed, run_year
-    from .staging import YearBusy
+    from .data.model import DataError
+    from .publish.book import PublishError
+    from .run.staging import YearBusy
+    from .run.year import NoDataFolder, RunFailed, run_year
 
     try:
         result = run_year(
-            args.financial_year,
+            args.fy,
             data=args.data,
             out=args.out,
             only=args.only,
@@ -230,12 +232,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from .publish import PublishError, publish_index, publish_year
-    from .staging import YearBusy, year_lock
+    from .params import load_params
+    from .publish.book import PublishError
+    from .publish.build import publish_index, publish_year
+    from .run.staging import YearBusy, year_lock
 
     try:
-        with year_lock(paths.year_output_dir(args.financial_year, args.out), "publish"):
-            site = publish_year(args.financial_year, args.out, incremental=not args.force)
+        params = load_params(args.fy)  # loaded once; publishing reads these
+        with year_lock(paths.year_output_dir(params.financial_year, args.out), "publish"):
+            site = publish_year(params, args.out, incremental=not args.force)
         publish_index(args.out)
     except YearBusy as exc:
         print(f"Publishing {args.financial_year} did not start: {exc}", file=sys.stderr)
@@ -374,14 +379,15 @@ def main(argv: list[str] | None = None) -> int:
     # anything else, pandas included, is imported: it imports while the run gets going.
     args.warm = kernels.warm_up() if args.func is cmd_run else None
     try:
-        from .calendar import FinancialYear
+        from .data.calendar import FinancialYear
         from .params import ParamsError
 
         try:
             if getattr(args, "financial_year", None):
                 # Parsed once, here: every command works with the year's one label (2023/24 and
                 # 2023-2024 are 2023-24), so a command names the same folders and lock as a run.
-                args.financial_year = FinancialYear.parse(args.financial_year).label
+                args.fy = FinancialYear.parse(args.financial_year)
+                args.financial_year = args.fy.label
             return args.func(args)
         except ParamsError as exc:
             print(f"params: {exc}", file=sys.stderr)

@@ -1,9 +1,11 @@
-"""Writing files so that a reader never sees half of one: write beside, then rename into place."""
+"""Writing files and folders so that a reader never sees half of one: write beside, then rename
+into place."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -36,3 +38,15 @@ def write_json_atomic(path: Path, data: Any) -> Path:
     return atomic_write_text(
         path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     )
+
+
+def swap_folder(new: Path, target: Path, old: Path | None = None) -> None:
+    """Put the complete folder ``new`` in place of ``target``: the last ``target`` waits at
+    ``old`` (default ``.<name>-old`` beside it) and is removed only once ``new`` is in place."""
+    old = old or target.with_name(f".{target.name}-old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,8 @@ from pydantic import (
 )
 
 from . import paths
-from .calendar import FinancialYear
+from .data.calendar import FinancialYear
+from .sections import SECTIONS, SLUGS
 
 log = logging.getLogger(__name__)
 
@@ -254,8 +256,6 @@ class Params(_Strict):
     @field_validator("commentary")
     @classmethod
     def _commentary_sections(cls, v: dict[str, str | None]) -> dict[str, str | None]:
-        from .sections import SLUGS
-
         unknown = [k for k in v if k not in SLUGS]
         if unknown:
             raise ValueError(
@@ -268,8 +268,9 @@ class Params(_Strict):
     def _fy(cls, v: str) -> str:
         return FinancialYear.parse(v).label
 
-    @property
+    @functools.cached_property
     def fy(self) -> FinancialYear:
+        """The year, parsed once (``financial_year`` is its canonical label)."""
         return FinancialYear.parse(self.financial_year)
 
     @property
@@ -386,8 +387,6 @@ def new_year(
     every section marked ``review: true`` (a run warns until each is reviewed and the mark
     removed); last year's national averages are dropped. Returns the new file's path.
     """
-    from .sections import SECTIONS
-
     fy = FinancialYear.parse(financial_year)
     pdir = params_dir or paths.PARAMS_DIR
     target = year_params_path(fy, pdir)

@@ -5,21 +5,25 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import display, paths, stated
-from .calendar import FinancialYear
-from .charts import Chart
-from .display import notice_display
-from .figures import Prepared, compute_figures, has_records, prepare
-from .narrative import Numbers
+from . import paths
+from .data.calendar import FinancialYear
+from .data.loading import load_dataset
+from .figures.engine import Prepared, compute_figures, has_records, prepare
+from .figures.views import report_views
+from .files import atomic_write_text
 from .params import Params, load_params
-from .reading import load_dataset
+from .present import display, stated
+from .present.charts import Chart
+from .present.display import notice_display
+from .present.narrative import Numbers
+from .present.redaction import Redactor
+from .present.tables import ReportTable
+from .run import cache
 from .sections import find
-from .tables import ReportTable
-from .views import report_views
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ def _in_kernel() -> bool:
         return False
 
 
-def _display(obj: Any) -> None:
+def show_output(obj: Any) -> None:
     try:
         from IPython.display import display
     except ImportError:  # outside Jupyter: nothing to show
@@ -99,17 +103,17 @@ class ReportContext:
     # --- showing things -------------------------------------------------------------------
     def say(self, *sentences: str) -> None:
         """A paragraph of generated sentences."""
-        _display(display.paragraph(" ".join(s for s in sentences if s)))
+        show_output(display.paragraph(" ".join(s for s in sentences if s)))
 
     def bullets(self, sentences: list[str]) -> None:
         """A list of generated sentences."""
-        _display(display.bullet_list([s for s in sentences if s]))
+        show_output(display.bullet_list([s for s in sentences if s]))
 
     def heading(self, text: str, level: int = 2) -> None:
         """A sub-heading (the page's single h1 is the notebook's first markdown cell)."""
         if not 2 <= level <= 4:
             raise ValueError("sections use h2-h4 below their title")
-        _display(display.heading(text, level))
+        show_output(display.heading(text, level))
 
     def commentary(self, slug: str) -> None:
         """The analyst's own words for this section, from params (nothing if none)."""
@@ -117,14 +121,12 @@ class ReportContext:
         text = (self.params.commentary.get(slug) or "").strip()
         if text:
             paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-            _display(display.boxed(paragraphs, css_class="commentary", label="Commentary"))
+            show_output(display.boxed(paragraphs, css_class="commentary", label="Commentary"))
 
     @property
     def redactor(self):
         """The free-text redactor, with the names and terms params add (built once)."""
         if self._redactor is None:
-            from .redaction import Redactor
-
             settings = self.params.redaction
             self._redactor = Redactor(settings.extra_names, settings.keep_terms)
         return self._redactor
@@ -133,9 +135,6 @@ class ReportContext:
         """The table with personal data in its free-text columns replaced by labels such as
         ``[name]``; what was redacted (table, row, column, label, never the text) is logged to
         ``outputs/<FY>/redactions/<table>.csv`` for the run to gather."""
-        from dataclasses import replace
-
-        from .files import atomic_write_text
 
         frame, entries = self.redactor.redact_frame(
             table.frame, list(table.free_text), table=table.name
@@ -180,14 +179,14 @@ class ReportContext:
         table = self.suppress(table)
         table.to_csv(self.out_dir / display.CSV_DIR)
         self.shown_tables.append(table.name)
-        _display(table)
+        show_output(table)
 
     def chart(self, chart: Chart) -> None:
         """Show a chart (with its alt text and caption) and keep a PNG in ``outputs/<FY>/charts/``."""
         target = self.out_dir / display.CHART_DIR
         target.mkdir(parents=True, exist_ok=True)
         (target / f"{chart.name}.png").write_bytes(chart.png)
-        _display(chart)
+        show_output(chart)
 
     def standing_text(self, key: str, level: int | None = None) -> None:
         """The council's standing text ``key`` (params ``standing_text``), under its heading
@@ -199,12 +198,12 @@ class ReportContext:
         if level is not None:
             self.heading(STANDING_TEXT[key], level)
         text = (getattr(self.params.standing_text, key) or "").strip()
-        _display(display.Shown(plain=text, markdown=shown))
+        show_output(display.Shown(plain=text, markdown=shown))
 
     def notice(self) -> None:
         """Say plainly when the records are synthetic."""
         if self.params.synthetic_data:
-            _display(notice_display())
+            show_output(notice_display())
 
 
 STANDING_TEXT = {
@@ -274,7 +273,6 @@ def load_context(
     )
     out = Path(output_dir) if output_dir else paths.year_output_dir(params.financial_year)
     out.mkdir(parents=True, exist_ok=True)
-    from . import cache
 
     # A run prepares the year once and every notebook loads it; on its own (JupyterLab, tests)
     # a notebook prepares the year itself. A cache made from other inputs is never used.

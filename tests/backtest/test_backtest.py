@@ -128,9 +128,9 @@ class Suite:
 
     def prep(self, report_fy: str):
         def make():
-            from complaints_report.figures import prepare
+            from complaints_report.data.loading import load_dataset
+            from complaints_report.figures.engine import prepare
             from complaints_report.params import load_params
-            from complaints_report.reading import load_dataset
 
             params = load_params(report_fy)
             ds = load_dataset(DEMO_DIR, params.columns)
@@ -140,7 +140,7 @@ class Suite:
 
     def figures(self, report_fy: str, fy: str):
         def make():
-            from complaints_report.figures import compute_figures
+            from complaints_report.figures.engine import compute_figures
 
             return compute_figures(self.prep(report_fy), fy)
 
@@ -148,7 +148,7 @@ class Suite:
 
     def views(self, report_fy: str, fy: str):
         def make():
-            from complaints_report.figures import report_views
+            from complaints_report.figures.views import report_views
 
             return report_views(self.prep(report_fy), fy)
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from complaints_report.validation import validate_dataset
+from complaints_report.data.validation import validate_dataset
 
 
 @pytest.mark.slow

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from complaints_report.figures import compute_figures, prepare
-from complaints_report.narrative import key_messages
+from complaints_report.data.loading import load_dataset
+from complaints_report.figures.engine import compute_figures, prepare
+from complaints_report.figures.views import member_conduct
 from complaints_report.params import load_params
-from complaints_report.reading import load_dataset
-from complaints_report.views import member_conduct
+from complaints_report.present.narrative import key_messages
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ from tiny_data import cover_notebook
 
 from complaints_report import paths
 from complaints_report.cli import main
-from complaints_report.figures import compute_figures, prepare
+from complaints_report.data.loading import load_dataset
+from complaints_report.figures.engine import compute_figures, prepare
 from complaints_report.params import TO_FILL_IN, load_params, new_year
-from complaints_report.reading import load_dataset
-from complaints_report.run import RunFailed, run_year, select_sections
+from complaints_report.run.year import RunFailed, run_year, select_sections
 from complaints_report.sections import SECTIONS
 
 

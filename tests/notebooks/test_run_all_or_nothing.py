@@ -15,9 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from complaints_report import paths, staging
-from complaints_report.reading import DataError
-from complaints_report.run import RunFailed, run_year
+from complaints_report import paths
+from complaints_report.data.model import DataError
+from complaints_report.run import staging
+from complaints_report.run.year import RunFailed, run_year
 from complaints_report.sections import SECTIONS
 
 pytestmark = pytest.mark.slow

@@ -17,8 +17,9 @@ import papermill as pm
 import pytest
 from tiny_data import cover_notebook
 
-from complaints_report import kernels, paths
-from complaints_report.run import KERNEL, NoDataFolder, RunFailed, run_year
+from complaints_report import paths
+from complaints_report.run import kernels
+from complaints_report.run.year import KERNEL, NoDataFolder, RunFailed, run_year
 from complaints_report.sections import SECTIONS
 
 TIMINGS = {"start_time", "end_time", "duration"}
@@ -216,8 +217,8 @@ def test_a_worker_imports_papermill_without_building_the_iri_grammar():
     # In a fresh process, as a worker starts: the notebooks still validate and execute.
     code = (
         "import sys\n"
-        "from complaints_report.run import _papermill\n"
-        "pm, err = _papermill()\n"
+        "from complaints_report.run.year import import_papermill\n"
+        "pm, err = import_papermill()\n"
         "import nbformat\n"
         "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n"
         "assert sys.modules['rfc3987_syntax'] is None, sys.modules['rfc3987_syntax']\n"

@@ -68,7 +68,7 @@ def publish_demo(request, publisher: str) -> dict[str, Path]:
         return cache[publisher]
     if publisher == "quarto":
         quarto_or_skip()
-    from complaints_report.publish import publish_index, publish_year
+    from complaints_report.publish.build import publish_index, publish_year
 
     demo_runs = request.getfixturevalue("demo_runs")
     run_out = demo_runs["2023-24"].parent

@@ -17,20 +17,19 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from complaints_report import publish
 from complaints_report.params import load_params
-from complaints_report.publish import (
-    _QUARTO_STAMP,
-    PublishError,
-    _changes,
-    _quarto_notebook,
-    _quarto_typst,
-    _typst_edits,
-    pdf_name,
+from complaints_report.publish import quarto as quarto_publisher
+from complaints_report.publish.book import PublishError, pdf_name
+from complaints_report.publish.build import publish_year
+from complaints_report.publish.incremental import (
+    QUARTO_STAMP,
+    changes,
     pdf_project,
-    publish_year,
+    quarto_typst,
     site_project,
+    typst_edits,
 )
+from complaints_report.publish.quarto import quarto_notebook
 from complaints_report.sections import SECTIONS
 
 BIN = Path(sys.executable).parent
@@ -118,14 +117,14 @@ def test_one_changed_page_is_rendered_alone_into_what_a_whole_render_makes(
     # for this one. The published site stays as it was, and no half-updated project is left:
     # the next publish renders the whole book.
     _edit(year_dir, EDITED, "Most complaints (edited again) come from parents")
-    render = publish._render
+    render = quarto_publisher.render
 
     def no_pdf(renders):
         render(renders)
         made = renders["PDF"][1][-1]  # the PDF the Typst compile wrote
         Path(made).unlink()
 
-    monkeypatch.setattr(publish, "_render", no_pdf)
+    monkeypatch.setattr(quarto_publisher, "render", no_pdf)  # where the Quarto publisher calls it
     with pytest.raises(PublishError, match="was not written"):
         publish_year(FY, out=str(quarto_year), use_quarto=True)
     assert _digest(site) == before
@@ -156,7 +155,7 @@ def _last(root, stamp="quarto 1.10.18\n"):
     (root / ".quarto").mkdir()
     (root / ".quarto" / "xref").write_text("{}", encoding="utf-8")
     (root / ".gitignore").write_text("/.quarto/\n", encoding="utf-8")
-    (root / _QUARTO_STAMP).write_text(stamp, encoding="utf-8")
+    (root / QUARTO_STAMP).write_text(stamp, encoding="utf-8")
     return root
 
 
@@ -167,7 +166,7 @@ def projects(tmp_path):
 
 def test_unchanged_project_has_no_changes(projects):
     last, stage = projects
-    assert _changes(last, stage, "quarto 1.10.18\n") == []
+    assert changes(last, stage, "quarto 1.10.18\n") == []
 
 
 def test_changed_pages_charts_and_csvs_are_listed(projects):
@@ -175,7 +174,7 @@ def test_changed_pages_charts_and_csvs_are_listed(projects):
     (stage / "02-b.ipynb").write_text('{"x": 1}', encoding="utf-8")
     (stage / "charts" / "02-b-1.png").write_text("png2", encoding="utf-8")
     (stage / "tables" / "02-b-1.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-    assert _changes(last, stage, "quarto 1.10.18\n") == [
+    assert changes(last, stage, "quarto 1.10.18\n") == [
         "02-b.ipynb",
         "charts/02-b-1.png",
         "tables/02-b-1.csv",
@@ -215,7 +214,7 @@ def test_anything_else_needs_a_whole_render(projects, change):
     elif change == "every page":
         for nb in ("01-a.ipynb", "02-b.ipynb"):
             (stage / nb).write_text('{"x": 1}', encoding="utf-8")
-    assert _changes(last, stage, quarto_id) is None
+    assert changes(last, stage, quarto_id) is None
 
 
 # --- the PDF compiled again from the last render's Typst ----------------------------------------
@@ -266,7 +265,7 @@ def _pdf_project(root, commentary=("First.", "Second."), **kw):
     (root / "executed").mkdir(parents=True, exist_ok=True)
     for name, words in zip(ORDER, commentary, strict=True):
         executed = _notebook(root / "executed" / name, words, **kw)
-        _quarto_notebook(executed, root / name, website=False)
+        quarto_notebook(executed, root / name, website=False)
     (root / "_quarto.yml").write_text("book: {}\n", encoding="utf-8")
     (root / "charts").mkdir(exist_ok=True)
     (root / "charts" / "02-b-1.png").write_text("png", encoding="utf-8")
@@ -277,7 +276,7 @@ def _pdf_project(root, commentary=("First.", "Second."), **kw):
 @pytest.fixture
 def pdf_projects(tmp_path):
     last = _pdf_project(tmp_path / "last")
-    (last / _QUARTO_STAMP).write_text(QUARTO_ID, encoding="utf-8")
+    (last / QUARTO_STAMP).write_text(QUARTO_ID, encoding="utf-8")
     (last / "index.typ").write_text(
         '#let x = 1\n= A\nMost complaints come from parents.\n#callout(body: [#"First."])\n'
         '= B\nMost complaints come from parents.\n#callout(body: [#"Second."])\nend\n',
@@ -289,12 +288,12 @@ def pdf_projects(tmp_path):
 def test_a_commentary_edit_is_made_in_the_last_renders_typst(pdf_projects):
     last, stage = pdf_projects
     _pdf_project(stage, ("First.", "Second, edited."), ran="13:00")  # run again, an hour on
-    edits = _typst_edits(last, stage, QUARTO_ID, ORDER)
+    edits = typst_edits(last, stage, QUARTO_ID, ORDER)
     assert edits.notebooks == ["02-b.ipynb"]
     assert edits.typ == (last / "index.typ").read_text().replace('"Second."', '"Second, edited."')
     edits.apply(last, stage)
     assert (last / "02-b.ipynb").read_bytes() == (stage / "02-b.ipynb").read_bytes()
-    assert _typst_edits(last, stage, QUARTO_ID, ORDER).notebooks == []
+    assert typst_edits(last, stage, QUARTO_ID, ORDER).notebooks == []
 
 
 def test_the_same_typst_twice_is_edited_where_its_notebook_has_it(pdf_projects):
@@ -305,7 +304,7 @@ def test_the_same_typst_twice_is_edited_where_its_notebook_has_it(pdf_projects):
         (last / name).unlink()
     _pdf_project(last, ("Second.", "Second."))
     _pdf_project(stage, ("Second.", "Edited."))
-    edits = _typst_edits(last, stage, QUARTO_ID, ORDER)
+    edits = typst_edits(last, stage, QUARTO_ID, ORDER)
     assert edits.typ.index('"Second."') < edits.typ.index("= B") < edits.typ.index('"Edited."')
 
 
@@ -344,7 +343,7 @@ def test_anything_but_typst_needs_a_whole_pdf_render(pdf_projects, change, monke
         (last / "index.typ").write_text("= A\n= B\n", encoding="utf-8")
     elif change == "a PDF standard from the environment":
         monkeypatch.setenv("QUARTO_PDF_STANDARD", "ua-1")
-    assert _typst_edits(last, stage, quarto_id, ORDER) is None
+    assert typst_edits(last, stage, quarto_id, ORDER) is None
 
 
 def test_the_typst_quarto_runs_is_started_directly(quarto, tmp_path, monkeypatch):
@@ -354,7 +353,7 @@ def test_the_typst_quarto_runs_is_started_directly(quarto, tmp_path, monkeypatch
         subprocess.run([quarto, "--paths"], capture_output=True, text=True).stdout.split()[0]
     )
     monkeypatch.delenv("QUARTO_TYPST", raising=False)
-    (typst,) = _quarto_typst(quarto, bin_dir)
+    (typst,) = quarto_typst(quarto, bin_dir)
     assert Path(typst).parent.parent.parent == bin_dir and Path(typst).name == "typst"
     assert subprocess.run([typst, "--version"], capture_output=True, text=True).stdout.startswith(
         "typst "
@@ -363,6 +362,6 @@ def test_the_typst_quarto_runs_is_started_directly(quarto, tmp_path, monkeypatch
     given.write_text("#!/bin/sh\n", encoding="utf-8")
     given.chmod(0o755)
     monkeypatch.setenv("QUARTO_TYPST", str(given))
-    assert _quarto_typst(quarto, bin_dir) == [str(given)]
+    assert quarto_typst(quarto, bin_dir) == [str(given)]
     monkeypatch.delenv("QUARTO_TYPST")
-    assert _quarto_typst(quarto, tmp_path) == [quarto, "typst"]
+    assert quarto_typst(quarto, tmp_path) == [quarto, "typst"]

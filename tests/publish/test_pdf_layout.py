@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from complaints_report.display import SYNTHETIC_NOTICE
 from complaints_report.params import load_params
+from complaints_report.present.display import SYNTHETIC_NOTICE
 from complaints_report.sections import SECTIONS
 
 pytestmark = pytest.mark.slow

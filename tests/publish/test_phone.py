@@ -10,8 +10,8 @@ import json
 import pytest
 from sites import SECTION_PAGES, YEARS
 
-from complaints_report import charts
-from complaints_report.headlines import headlines, year_before
+from complaints_report.present import charts
+from complaints_report.publish.headlines import headlines, year_before
 
 pytestmark = pytest.mark.slow
 
@@ -288,10 +288,10 @@ def test_opening_page_shows_the_headline_figures(page, site_server, published, f
 def _figures_drawn(monkeypatch) -> list:
     """Every matplotlib figure the charts draw from now on, kept for inspection."""
     drawn = []
-    real = charts._png
+    real = charts.render_png
 
     def keep(fig):
-        # Laid out as _png lays it out, measured, then saved as published.
+        # Laid out as render_png lays it out, measured, then saved as published.
         if fig.get_layout_engine() is None:
             fig.tight_layout()
         fig.canvas.draw()
@@ -320,7 +320,7 @@ def _figures_drawn(monkeypatch) -> list:
         )
         return real(fig)
 
-    monkeypatch.setattr(charts, "_png", keep)
+    monkeypatch.setattr(charts, "render_png", keep)
     return drawn
 
 

@@ -10,17 +10,12 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from complaints_report import publish
 from complaints_report.params import load_params
-from complaints_report.publish import (
-    PublishError,
-    _check_quarto_site,
-    build_with_quarto,
-    check_pdf,
-    pdf_name,
-    publish_year,
-    read_book,
-)
+from complaints_report.publish import build
+from complaints_report.publish import quarto as quarto_publisher
+from complaints_report.publish.book import PublishError, pdf_name, read_book
+from complaints_report.publish.build import publish_year
+from complaints_report.publish.quarto import build_with_quarto, check_pdf, check_quarto_site
 from complaints_report.sections import SECTIONS
 
 
@@ -114,25 +109,25 @@ def _quarto_output(quarto_year) -> tuple:
 @pytest.mark.slow
 def test_what_quarto_wrote_is_checked_before_it_is_published(quarto_year):
     site, chapters, pdf = _quarto_output(quarto_year)
-    _check_quarto_site(site, chapters, pdf)  # as Quarto wrote it: passes
+    check_quarto_site(site, chapters, pdf)  # as Quarto wrote it: passes
 
     page = site / chapters[3].page
     saved = page.read_bytes()
     page.unlink()
     with pytest.raises(PublishError, match=f"Quarto did not write {chapters[3].page}"):
-        _check_quarto_site(site, chapters, pdf)
+        check_quarto_site(site, chapters, pdf)
     page.write_bytes(saved)
 
     good = pdf.read_bytes()
     pdf.unlink()
     with pytest.raises(PublishError, match="was not written, or is empty"):
-        _check_quarto_site(site, chapters, pdf)
+        check_quarto_site(site, chapters, pdf)
     pdf.write_bytes(b"")
     with pytest.raises(PublishError, match="was not written, or is empty"):
-        _check_quarto_site(site, chapters, pdf)
+        check_quarto_site(site, chapters, pdf)
     pdf.write_bytes(good[: len(good) // 3])
     with pytest.raises(PublishError, match="cannot be read|no pages|not tagged"):
-        _check_quarto_site(site, chapters, pdf)
+        check_quarto_site(site, chapters, pdf)
     # The same PDF with its tags taken out.
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
@@ -144,7 +139,7 @@ def test_what_quarto_wrote_is_checked_before_it_is_published(quarto_year):
     writer.write(buffer)
     pdf.write_bytes(buffer.getvalue())
     with pytest.raises(PublishError, match="not tagged"):
-        _check_quarto_site(site, chapters, pdf)
+        check_quarto_site(site, chapters, pdf)
 
 
 @pytest.mark.slow
@@ -153,7 +148,7 @@ def test_quarto_too_old_for_typst_books_makes_the_site_and_the_offline_pdf(
 ):
     # Quarto 1.7 to 1.9.17 renders no Typst book: the site is Quarto's, the PDF WeasyPrint's.
     # The real Quarto on PATH is newer, so the threshold is moved above it.
-    monkeypatch.setattr(publish, "QUARTO_TYPST_BOOKS", (99, 0, 0))
+    monkeypatch.setattr(quarto_publisher, "QUARTO_TYPST_BOOKS", (99, 0, 0))
     caplog.set_level(logging.INFO, logger="complaints_report.publish")
     site = publish_year("2023-24", out=str(quarto_year), use_quarto=True)
     pdf = site / pdf_name(load_params("2023-24"))
@@ -181,14 +176,14 @@ def test_quarto_older_than_1_7_is_refused_with_what_to_do(tmp_path):
     config, chapters = read_book()
     with pytest.raises(PublishError, match=r"Quarto 1\.6\.42 is too old.*1\.7 or later"):
         build_with_quarto(quarto, params, config, chapters, tmp_path, tmp_path / "site")
-    assert publish.quarto_version(quarto) == (1, 6, 42)
-    assert publish.quarto_version(_script(tmp_path / "b2", "99.1")) == (99, 1, 0)
+    assert quarto_publisher.quarto_version(quarto) == (1, 6, 42)
+    assert quarto_publisher.quarto_version(_script(tmp_path / "b2", "99.1")) == (99, 1, 0)
 
 
 def test_the_publisher_can_be_chosen_by_environment(monkeypatch):
     for value, expected in (("quarto", True), ("offline", False), ("auto", None), ("", None)):
-        monkeypatch.setenv(publish.PUBLISHER_ENV, value)
-        assert publish.publisher_choice() is expected
-    monkeypatch.setenv(publish.PUBLISHER_ENV, "latex")
+        monkeypatch.setenv(build.PUBLISHER_ENV, value)
+        assert build.publisher_choice() is expected
+    monkeypatch.setenv(build.PUBLISHER_ENV, "latex")
     with pytest.raises(PublishError, match="expected quarto, offline or auto"):
-        publish.publisher_choice()
+        build.publisher_choice()

@@ -11,8 +11,8 @@ import json
 import re
 import subprocess
 
-from complaints_report.display import MARKDOWN, TYPST
-from complaints_report.publish import _quarto_notebook
+from complaints_report.present.display import MARKDOWN, TYPST
+from complaints_report.publish.quarto import quarto_notebook
 
 _TOKEN = re.compile(r"\\(.)|(---)|(--)|(.)", re.S)
 
@@ -108,8 +108,8 @@ def test_the_pdfs_copy_of_a_notebook_takes_each_tables_typst_and_the_sites_drops
 ):
     executed = demo_runs["2023-24"] / "notebooks" / "07-who-complained.ipynb"
     pdf, site = tmp_path / "pdf.ipynb", tmp_path / "site.ipynb"
-    _quarto_notebook(executed, pdf, website=False)
-    _quarto_notebook(executed, site, website=True)
+    quarto_notebook(executed, pdf, website=False)
+    quarto_notebook(executed, site, website=True)
     pdf_outputs = [
         o.get("data", {})
         for c in json.loads(pdf.read_text())["cells"]
@@ -137,7 +137,7 @@ _CALLOUT = re.compile(
 def test_the_commentarys_typst_is_the_callout_quarto_makes_of_its_markdown(quarto, tmp_path):
     """Quarto renders the commentary's Markdown to Typst; the Typst the commentary offers calls
     the same function with the same arguments, and its paragraphs are the same text."""
-    from complaints_report.display import boxed
+    from complaints_report.present.display import boxed
 
     paras = [
         "Children's complaints *rose*: #1 of 3, $2 <b> @someone [c] 50% -- and --- also \\ end",

@@ -278,8 +278,8 @@ def test_run_when_params_name_a_missing_data_folder_writes_nothing_and_says_wher
 
 
 def test_run_year_refuses_a_missing_data_folder_before_touching_the_outputs(tmp_path):
-    from complaints_report.reading import DataError
-    from complaints_report.run import run_year
+    from complaints_report.data.model import DataError
+    from complaints_report.run.year import run_year
 
     out = tmp_path / "out"
     with pytest.raises(DataError) as caught:
@@ -311,7 +311,7 @@ def test_publish_with_a_slash_label_waits_for_the_years_lock(tmp_path, capsys):
             "-c",
             "import sys, time\n"
             "from pathlib import Path\n"
-            "from complaints_report.staging import year_lock\n"
+            "from complaints_report.run.staging import year_lock\n"
             "with year_lock(Path(sys.argv[1]) / '2023-24'):\n"
             "    print('held', flush=True)\n"
             "    time.sleep(60)\n",

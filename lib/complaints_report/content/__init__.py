@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
-from ..disclosure import EXPLANATION
-from ..figures import _area_masks, _quarter_frame, area_figures
-from ..narrative import format_count, format_percent
+from ..data.calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
+from ..figures.engine import area_figures, area_masks, quarter_frame
+from ..present.cells import SUPPRESSED
+from ..present.disclosure import EXPLANATION
+from ..present.narrative import format_count, format_percent
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable
 
 
 def area_entry(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -> dict[str, Any]:
@@ -57,7 +59,7 @@ def quarter_counts(
 
     figures.json keeps only the shares; disclosure control needs the counts they come from.
     """
-    return _quarter_frame(ctx.prep, fy or ctx.fy, _area_masks(ctx.prep, area))
+    return quarter_frame(ctx.prep, fy or ctx.fy, area_masks(ctx.prep, area))
 
 
 def shown_count(value: Any) -> str:
@@ -168,8 +170,6 @@ def withhold_rows(
 ) -> ReportTable:
     """``listing`` without its case rows (rows labelled as in ``keep``, such as a money total,
     stay), its note saying why."""
-    from dataclasses import replace
-
     frame = listing.frame
     kept = frame[frame.iloc[:, 0].astype(str).isin(keep)].reset_index(drop=True)
     return replace(listing, frame=kept, note=LIST_WITHHELD.format(what=what))

@@ -6,10 +6,12 @@ from typing import Any
 
 import pandas as pd
 
-from .. import stated
-from ..calendar import QUARTERS
-from ..charts import Chart, grouped_bars, lines
-from ..narrative import (
+from ..data.calendar import QUARTERS
+from ..figures.views import advocacy as advocacy_by_quarter
+from ..present import stated
+from ..present.cells import SUPPRESSED
+from ..present.charts import Chart, grouped_bars, lines
+from ..present.narrative import (
     NOT_STATED,
     and_list,
     format_count,
@@ -19,9 +21,8 @@ from ..narrative import (
     setting,
     slug,
 )
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable
-from ..views import advocacy as advocacy_by_quarter
 from . import (
     by_quarter,
     hidden_note,

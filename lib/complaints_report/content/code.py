@@ -12,14 +12,15 @@ from typing import Any
 
 import pandas as pd
 
-from ..calendar import long_date
-from ..narrative import and_list, format_percent, plural, setting
+from ..data.calendar import long_date
+from ..figures.views import ombudsman_history
 from ..params import CODE_SECTIONS, CodeAssessment
+from ..present.cells import SUPPRESSED
+from ..present.narrative import and_list, format_percent, plural, setting
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable
-from ..views import ombudsman_history
 from . import said, view_for
-from .learning import _withheld, learning_records
+from .learning import learning_records, withheld
 
 COMPLIES = {"yes": "Yes", "partly": "Partly", "no": "No"}
 NOT_ASSESSED = "Not assessed"
@@ -379,7 +380,7 @@ def actions_count(ctx: ReportContext) -> int:
 
 def actions_withheld(ctx: ReportContext) -> bool:
     """Whether the list of actions must be withheld, as the learning list is."""
-    return _withheld(ctx, len(learning_records(ctx)), None)
+    return withheld(ctx, len(learning_records(ctx)), None)
 
 
 def actions_sentences(ctx: ReportContext) -> list[str]:

@@ -6,13 +6,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..calendar import FinancialYear
-from ..charts import Chart, grouped_bars
-from ..figures import JUDGED, NOT_RECORDED, area_figures
-from ..narrative import NOT_STATED, and_list, format_count, format_percent, points_phrase, slug
+from ..data.calendar import FinancialYear
+from ..figures.engine import JUDGED, NOT_RECORDED, area_figures
+from ..figures.views import outcome_shares, theme_shares
+from ..present.cells import SUPPRESSED
+from ..present.charts import Chart, grouped_bars
+from ..present.narrative import (
+    NOT_STATED,
+    and_list,
+    format_count,
+    format_percent,
+    points_phrase,
+    slug,
+)
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable
-from ..views import outcome_shares, theme_shares
 from . import area_entry, hidden_note, shown_percent, view_for
 
 COUNCIL = "Whole council"

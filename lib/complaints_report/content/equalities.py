@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..figures import EQUALITY_CHARACTERISTICS, LEFT_BLANK
-from ..narrative import NOT_STATED, format_percent
+from ..figures.engine import EQUALITY_CHARACTERISTICS, LEFT_BLANK
+from ..present.cells import SUPPRESSED
+from ..present.narrative import NOT_STATED, format_percent
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable
 
 FORMS = "(forms returned)"  # a count block's total row: never shown, but 100% of the shares
 

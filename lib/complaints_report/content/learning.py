@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..calendar import QUARTERS
-from ..charts import Chart, grouped_bars
-from ..narrative import and_list, slug
+from ..data.calendar import QUARTERS
+from ..present.charts import Chart, grouped_bars
+from ..present.narrative import and_list, slug
+from ..present.tables import ReportTable
 from ..report import ReportContext
-from ..tables import ReportTable
 from . import (
     by_quarter,
     hidden_note,
@@ -146,12 +146,12 @@ def learning_table(ctx: ReportContext, area: str | None = None) -> ReportTable:
         note=note,
         free_text=("What we learned", "What we did"),
     )
-    if _withheld(ctx, len(frame), area):
+    if withheld(ctx, len(frame), area):
         return withhold_rows(table, f"learnings recorded on {where} complaints", keep=())
     return table
 
 
-def _withheld(ctx: ReportContext, rows: int, area: str | None) -> bool:
+def withheld(ctx: ReportContext, rows: int, area: str | None) -> bool:
     """Whether the list's length would give away a learnings count the report hides."""
     areas = ctx.areas if area is None else [area]
     return list_withheld(ctx, rows, learnings_table(ctx), tuple((year_row(ctx), a) for a in areas))
@@ -163,7 +163,7 @@ def learning_table_sentences(ctx: ReportContext, area: str | None = None) -> lis
     where = "Children's Services" if area is None else area
     if n == 0:
         return [f"No learning was recorded on {where} complaints received in {ctx.fy}."]
-    if _withheld(ctx, n, area):
+    if withheld(ctx, n, area):
         return [
             f"The {ctx.numbers.plural(n, 'learning')} recorded on {where} complaints received in "
             f"{ctx.fy} {'are' if n > 1 or ctx.numbers.hidden(n) else 'is'} not listed: there are too few to publish without "

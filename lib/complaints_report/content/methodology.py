@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import tables
-from ..calendar import QUARTER_MONTHS, QUARTERS, FinancialYear, long_date
-from ..coverage import year_coverage
-from ..narrative import (
+from ..data.calendar import QUARTER_MONTHS, QUARTERS, FinancialYear, long_date
+from ..data.coverage import year_coverage
+from ..present import tables
+from ..present.narrative import (
     Numbers,
     and_list,
     change_phrase,
@@ -16,8 +16,8 @@ from ..narrative import (
     plural,
     setting,
 )
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import CountBlock, ReportTable
 from . import council_blocks
 from .care import timescales_history
 from .timescales import limits_sentence

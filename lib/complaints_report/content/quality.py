@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..quality import QualityNote, quality_notes
+from ..figures.quality import QualityNote, quality_notes
+from ..present.tables import ReportTable
 from ..report import ReportContext
-from ..tables import ReportTable
 
 
 def notes(ctx: ReportContext) -> list[QualityNote]:

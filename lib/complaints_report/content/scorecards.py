@@ -9,12 +9,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..calendar import QUARTER_MONTHS, QUARTERS
-from ..charts import Chart, grouped_bars
-from ..disclosure import EXPLANATION
-from ..narrative import format_count, format_percent
+from ..data.calendar import QUARTER_MONTHS, QUARTERS
+from ..present.cells import MISSING, SUPPRESSED
+from ..present.charts import Chart, grouped_bars
+from ..present.disclosure import EXPLANATION
+from ..present.narrative import format_count, format_percent
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import MISSING, SUPPRESSED, CountBlock, ReportTable
 from . import hidden_note, quarter_counts, shown_count
 
 PERIODS = (*QUARTERS, "year")

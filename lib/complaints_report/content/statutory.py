@@ -6,10 +6,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..narrative import NOT_STATED, and_list, format_count, format_money, slug
+from ..figures.views import (
+    ombudsman_upheld,
+    remedy_history,
+    stage2_cases,
+    stage2_cost_history,
+    statutory,
+)
+from ..present.narrative import NOT_STATED, and_list, format_count, format_money, slug
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import CountBlock, ReportTable
-from ..views import ombudsman_upheld, remedy_history, stage2_cases, stage2_cost_history, statutory
 from . import area_entry, council_blocks, list_withheld, view_for, withhold_rows
 
 ESCALATIONS = ("Stage 2", "Stage 3")

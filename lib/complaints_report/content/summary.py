@@ -6,10 +6,15 @@ from typing import Any
 
 import pandas as pd
 
-from ..calendar import FinancialYear, long_date
-from ..narrative import change_phrase, childrens_key_messages, format_money, key_messages
+from ..data.calendar import FinancialYear, long_date
+from ..present.narrative import (
+    change_phrase,
+    childrens_key_messages,
+    format_money,
+    key_messages,
+)
+from ..present.tables import ReportTable
 from ..report import ReportContext
-from ..tables import ReportTable
 
 
 def _previous_figures(ctx: ReportContext) -> dict[str, Any] | None:
@@ -176,7 +181,7 @@ def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
 
 
-def _earlier(history: dict[str, float | None], this_year: str) -> str:
+def earlier_years(history: dict[str, float | None], this_year: str) -> str:
     """``, against £1,800.00 in 2019-20 and nothing in 2018-19`` (years with figures only).
 
     When this year and every earlier year are nothing, ``, nor in 2019-20 and 2018-19``.
@@ -204,7 +209,7 @@ def financial_sentences(ctx: ReportContext) -> list[str]:
             if paid
             else f"The council paid no Ombudsman remedies in {fy}"
         )
-        + _earlier(remedies, fy)
+        + earlier_years(remedies, fy)
         + ".",
     ]
     children = sum(ctx.area(a)["ombudsman"]["remedy_total"] for a in ctx.areas)
@@ -220,7 +225,7 @@ def financial_sentences(ctx: ReportContext) -> list[str]:
             else f"No independent investigation costs were recorded for Stage 2 and Stage 3 "
             f"complaints in {fy}"
         )
-        + _earlier(costs, fy)
+        + earlier_years(costs, fy)
         + "."
     )
     return lines

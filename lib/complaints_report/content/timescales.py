@@ -13,14 +13,15 @@ from typing import Any
 
 import pandas as pd
 
-from .. import stated
-from ..calendar import QUARTERS
-from ..charts import Chart, grouped_bars
-from ..figures import TIMESCALE_STAGES
-from ..narrative import NOT_STATED, and_list, format_percent, setting, slug
+from ..data.calendar import QUARTERS
+from ..figures.engine import TIMESCALE_STAGES
+from ..figures.views import statutory_timescales
+from ..present import stated
+from ..present.cells import SUPPRESSED
+from ..present.charts import Chart, grouped_bars
+from ..present.narrative import NOT_STATED, and_list, format_percent, setting, slug
+from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from ..tables import SUPPRESSED, CountBlock, ReportTable
-from ..views import statutory_timescales
 from . import hidden_note, quarter_rows, said, shown_percent, view_for
 
 __all__ = [

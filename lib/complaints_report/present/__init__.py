@@ -1,0 +1,1 @@
+"""How the report shows figures: cells, tables, disclosure control, redaction, charts, display and sentences."""

@@ -1,0 +1,147 @@
+"""What both publishers share: the book's chapters from ``_quarto.yml``, the PDF's name,
+and the error a publisher raises."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .. import paths
+from ..params import Params
+from ..sections import SECTIONS, Section
+from .headlines import headlines, headlines_html, read_figures, year_before
+
+log = logging.getLogger(__name__)
+
+
+QUARTO_CONFIG = "_quarto.yml"
+STYLE = Path(__file__).with_name("site.css")
+
+
+class PublishError(Exception):
+    """The site could not be built; the last good site is untouched."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    section: Section
+    part: str | None
+
+    @property
+    def page(self) -> str:
+        return self.section.notebook.replace(".ipynb", ".html")
+
+
+def read_book(root: Path | None = None) -> tuple[dict, list[Chapter]]:
+    """The book in ``_quarto.yml``: its settings and its chapters (the section notebooks) in order."""
+    path = (root or paths.ROOT) / QUARTO_CONFIG
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise PublishError(f"{path}: cannot be read ({exc})") from exc
+    by_file = {f"notebooks/{s.notebook}": s for s in SECTIONS}
+    chapters: list[Chapter] = []
+
+    def add(entry, part):
+        if isinstance(entry, str):
+            if entry in by_file:
+                chapters.append(Chapter(by_file[entry], part))
+            elif not entry.startswith("index."):
+                raise PublishError(f"{path}: chapter {entry!r} is not a section notebook")
+        elif isinstance(entry, dict) and "part" in entry:
+            for sub in entry.get("chapters", []):
+                add(sub, entry["part"])
+
+    for entry in (config.get("book") or {}).get("chapters", []):
+        add(entry, None)
+    if not chapters:
+        raise PublishError(f"{path}: book.chapters lists no section notebook")
+    return config, chapters
+
+
+def pdf_name(params: Params) -> str:
+    council = re.sub(r"[^a-z0-9]+", "-", params.council.lower()).strip("-")
+    return f"{council}-childrens-complaints-report-{params.financial_year}.pdf"
+
+
+def check_pdf(pdf: Path) -> None:
+    """A PDF readers can use: present, a PDF, with pages, and tagged for assistive technology."""
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        raise PublishError(f"the PDF {pdf.name} was not written, or is empty")
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(pdf)
+        catalog = reader.trailer["/Root"].get_object()
+        pages = len(reader.pages)
+    except (PyPdfError, OSError, KeyError, ValueError) as exc:
+        raise PublishError(f"the PDF {pdf.name} cannot be read: {exc}") from exc
+    if pages == 0:
+        raise PublishError(f"the PDF {pdf.name} has no pages")
+    mark = catalog.get("/MarkInfo")
+    marked = mark is not None and getattr(mark.get_object().get("/Marked"), "value", None) is True
+    if "/StructTreeRoot" not in catalog or not marked:
+        raise PublishError(
+            f"the PDF {pdf.name} is not tagged (no structure tree): screen readers could not read it"
+        )
+
+
+# Both publishers' pages: the hint above a table shows only while the table is wider than its
+# column (the stylesheet draws a shadow at its scrolling edge and holds its first column).
+WIDE_TABLES = """<script>
+(function () {
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.classList.toggle("is-wide", wide);
+      var hint = wrap.previousElementSibling;
+      if (hint && hint.classList.contains("scroll-hint")) {
+        hint.hidden = !wide;
+        if (wide) { wrap.setAttribute("aria-describedby", hint.id); }
+        else { wrap.removeAttribute("aria-describedby"); }
+      }
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", mark); }
+  else { mark(); }
+  window.addEventListener("load", mark);
+  window.addEventListener("resize", mark);
+})();
+</script>
+"""
+
+
+def introduction(params: Params) -> list[str]:
+    """The opening page's paragraphs: what the report is, and for which meeting."""
+    r = params.report
+    paragraphs = [
+        f"The annual report of {params.council} on the complaints it received about children's "
+        f"services in the financial year {params.fy.slash_label} (1 April {params.fy.start_year} "
+        f"to 31 March {params.fy.start_year + 1}), as the Children Act 1989 representations "
+        f"procedure requires."
+    ]
+    if r.committee:
+        when = f" on {r.meeting_date:%A %d %B %Y}" if r.meeting_date else ""
+        paragraphs.append(f"For the {r.committee}{when}. Report status: {r.status}.")
+    return paragraphs
+
+
+def opening_figures_html(params: Params, year_dir: Path) -> str:
+    """The opening page's headline figures, from the year's figures.json, each with its change
+    from the year before (from the prepared year the run cached, else the case records); empty
+    without figures.json."""
+    figures = read_figures(year_dir)
+    if figures is None:
+        return ""
+    items = headlines(
+        figures,
+        year_before(params, year_dir),
+        params.targets.stage1_limit,
+        params.disclosure.active_threshold,
+    )
+    return headlines_html(items)

@@ -1,0 +1,178 @@
+"""Publishing a year: choosing the publisher, building its site and PDF in a temporary folder,
+swapping it in whole, and the index of published years."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .. import paths
+from ..files import atomic_write_text, swap_folder
+from ..params import Params, load_params
+from .book import QUARTO_CONFIG, STYLE, PublishError, check_pdf, pdf_name, read_book
+from .offline import build_offline
+from .quarto import build_with_quarto, quarto_version
+
+log = logging.getLogger(__name__)
+
+
+PUBLISHER_ENV = "COMPLAINTS_REPORT_PUBLISHER"
+
+
+def publisher_choice() -> bool | None:
+    """``$COMPLAINTS_REPORT_PUBLISHER``: True for ``quarto``, False for ``offline``, None for
+    ``auto`` or unset (Quarto when it is on PATH)."""
+    value = os.environ.get(PUBLISHER_ENV, "auto").strip().lower() or "auto"
+    choices = {"quarto": True, "offline": False, "auto": None}
+    if value not in choices:
+        raise PublishError(f"{PUBLISHER_ENV}={value!r}: expected quarto, offline or auto")
+    return choices[value]
+
+
+class Publisher:
+    """The publisher of a run or a publish, chosen once (:func:`choose_publisher`): the offline
+    publisher, or Quarto with its path and version. ``key`` is what the run's cache records of
+    it, so that a site made by another publisher (Quarto installed or upgraded since) is made
+    again; the run's cache and the build read the same value."""
+
+    def __init__(self, quarto: str | None, book_hash: str):
+        self.quarto = quarto
+        self.book_hash = book_hash
+
+    @property
+    def kind(self) -> str:
+        return "quarto" if self.quarto else "offline"
+
+    @functools.cached_property
+    def version(self) -> tuple[int, ...] | None:
+        """Quarto's version (asked of it once, when a build first needs it); None offline."""
+        return quarto_version(self.quarto) if self.quarto else None
+
+    @property
+    def key(self) -> str:
+        if not self.quarto:
+            return f"offline; book {self.book_hash}"
+        real = Path(self.quarto).resolve()
+        return f"quarto {real} {real.stat().st_mtime_ns}; book {self.book_hash}"
+
+    def __repr__(self) -> str:
+        return f"Publisher({self.kind}{', ' + self.quarto if self.quarto else ''})"
+
+
+def choose_publisher(use_quarto: bool | None = None) -> Publisher:
+    """The publisher to use: Quarto when ``use_quarto`` (or ``$COMPLAINTS_REPORT_PUBLISHER``)
+    asks for it, or, by default, when it is on PATH; else the offline publisher. Says which,
+    once."""
+    if use_quarto is None:
+        use_quarto = publisher_choice()
+    quarto = shutil.which("quarto") if use_quarto is not False else None
+    if use_quarto and not quarto:
+        raise PublishError("Quarto was asked for but is not on PATH")
+    book = paths.ROOT / QUARTO_CONFIG
+    book_hash = hashlib.sha256(book.read_bytes()).hexdigest() if book.is_file() else "none"
+    if quarto:
+        log.info("publishing with Quarto (%s)", quarto)
+    else:
+        log.info(
+            "Quarto was not found on PATH: publishing with the offline publisher "
+            "(nbconvert for the pages, WeasyPrint for a tagged PDF/UA)"
+        )
+    return Publisher(quarto, book_hash)
+
+
+def publish_year(
+    year: str | Params,
+    out: str | None = None,
+    use_quarto: bool | None = None,
+    year_dir: Path | None = None,
+    incremental: bool = True,
+    publisher: Publisher | None = None,
+) -> Path:
+    """Build ``<out>/<FY>/site/`` from the year's executed notebooks; returns the site folder.
+
+    Parameters
+    ----------
+    year
+        The year's loaded params (the run passes its own), or its label (``2023-24``), whose
+        params are then loaded.
+    out
+        The outputs folder (default ``outputs``).
+    use_quarto
+        Force (True) or refuse (False) Quarto when no ``publisher`` is given; default:
+        ``$COMPLAINTS_REPORT_PUBLISHER`` (``quarto``, ``offline`` or ``auto``), else Quarto when
+        it is on PATH.
+    year_dir
+        The year's outputs folder, when not ``<out>/<FY>`` (the run publishes in its staging copy).
+    incremental
+        With Quarto, render again only the pages whose notebooks changed since the last publish
+        (the PDF is always rendered whole); False renders every page.
+    publisher
+        The publisher already chosen (:func:`choose_publisher`), as the run does.
+    """
+    params = year if isinstance(year, Params) else load_params(year)
+    year_dir = year_dir or paths.year_output_dir(params.financial_year, out)
+    config, chapters = read_book()
+    publisher = publisher or choose_publisher(use_quarto)
+    if not (year_dir / "notebooks").is_dir():
+        raise PublishError(
+            f"{params.financial_year} has no executed sections in {year_dir}: run the year first "
+            f"(complaints-report run {params.financial_year})"
+        )
+    tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=year_dir))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a published site is world-readable
+    try:
+        if publisher.quarto:
+            build_with_quarto(
+                publisher.quarto,
+                params,
+                config,
+                chapters,
+                year_dir,
+                tmp,
+                incremental,
+                version=publisher.version,
+            )
+        else:
+            build_offline(params, chapters, year_dir, tmp)
+            check_pdf(tmp / pdf_name(params))
+        swap_folder(tmp, year_dir / "site")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    log.info("%s: site built", params.financial_year)
+    return year_dir / "site"
+
+
+def publish_index(out: str | None = None) -> Path:
+    """``<out>/index.html``: every published year, newest first, so readers can move between years."""
+    base = paths.resolve(out) if out else paths.OUTPUTS_DIR
+    years = sorted((p.parent.parent.name for p in base.glob("*/site/index.html")), reverse=True)
+    items = "\n".join(f'<li><a href="{fy}/site/index.html">{fy}</a></li>' for fy in years)
+    page = f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Children's services complaints: annual reports</title>
+<link rel="stylesheet" href="index.css">
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<main id="main" tabindex="-1">
+<h1>Children's services complaints: annual reports</h1>
+<p>Each year's report, as a website with a PDF of the whole report.</p>
+<ul>
+{items}
+</ul>
+</main>
+</body>
+</html>
+"""
+    # Its own stylesheet: a year's site may be Quarto's, which has no style.css.
+    atomic_write_text(base / "index.css", STYLE.read_text(encoding="utf-8"))
+    return atomic_write_text(base / "index.html", page)
