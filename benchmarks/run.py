@@ -127,10 +127,12 @@ _ENGINE = r"""
 import json, resource, sys, time
 import numpy as np, pandas as pd
 sys.path.insert(0, sys.argv[2])
-from complaints_report.contract import TABLES
-from complaints_report.figures import compute_figures, prepare
+from complaints_report.data.contract import TABLES
+from complaints_report.data.loading import normalise_table
+from complaints_report.data.model import Dataset, RawTable
+from complaints_report.data.values import TEXT
+from complaints_report.figures.engine import compute_figures, prepare
 from complaints_report.params import Params
-from complaints_report.reading import TEXT, Dataset, RawTable, normalise_table
 
 n = int(sys.argv[1])
 rng = np.random.default_rng(1)

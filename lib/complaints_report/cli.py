@@ -1,4 +1,8 @@
-"""The ``complaints-report`` command: validate an export and compute a year's figures."""
+"""The ``complaints-report`` command: validate an export and compute a year's figures.
+
+Each command imports what it needs inside its own function: ``--help`` answers at once, and
+``run`` starts its warm kernel (``run/kernels.py``) before pandas and the library are imported.
+"""
 
 from __future__ import annotations
 

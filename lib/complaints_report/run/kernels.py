@@ -3,7 +3,7 @@ a second from a process that has already imported what the sections import.
 
 A plain Papermill run starts a new Python for each notebook, and each spends seconds importing
 IPython, pandas, matplotlib, seaborn and this library before its first cell does any work. The
-run instead starts one *zygote* (``python -m complaints_report.kernels``, with the ``python3``
+run instead starts one *zygote* (``python -m complaints_report.run.kernels``, with the ``python3``
 kernel's own Python) while it reads and validates the data. The zygote imports all that once and
 then waits; for each notebook, Papermill asks it (through :class:`WarmKernelManager`) for a
 kernel, and it forks a child that becomes an ordinary ipykernel, exactly as
