@@ -220,8 +220,9 @@ def test_the_data_set_and_the_prepared_year_hold_the_contracts_tables():
 
     from complaints_report.data.contract import TABLES
     from complaints_report.data.model import Dataset
-    from complaints_report.figures.engine import Prepared
+    from complaints_report.figures.engine import PERIOD_COLUMNS, Prepared
 
     for cls in (Dataset, Prepared):
         frames = [f.name for f in fields(cls) if f.type in (pd.DataFrame, "pd.DataFrame")]
         assert frames == list(TABLES), (cls.__name__, frames)
+    assert list(PERIOD_COLUMNS) == list(TABLES)  # prepare() dates every table's records

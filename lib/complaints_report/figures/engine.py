@@ -107,9 +107,21 @@ def _with_period(frame: pd.DataFrame, date_col: str) -> pd.DataFrame:
     return out
 
 
+PERIOD_COLUMNS: dict[str, str] = {
+    "complaints": "received_date",
+    "compliments": "date",
+    "ombudsman": "decision_date",
+    "advocacy": "quarter_start",
+    "equalities": "received_date",
+    "member_conduct": "received_date",
+}
+"""The date that places each table's records in a financial year and quarter."""
+
+
 def prepare(ds: Dataset, params: Params) -> Prepared:
     """Add financial year, quarter, working days, overdue flag and report theme to each table."""
-    c = _with_period(ds.complaints, "received_date")
+    frames = {name: _with_period(ds.table(name), PERIOD_COLUMNS[name]) for name in TABLES}
+    c = frames["complaints"]
     c["working_days"] = working_days(c["received_date"], c["responded_date"])
     # Stage 3's statutory clock runs from the request to the review panel.
     c["panel_working_days"] = working_days(c["received_date"], c["panel_date"])
@@ -119,11 +131,7 @@ def prepare(ds: Dataset, params: Params) -> Prepared:
     c["complainant"] = c["complainant_type"].astype(TEXT).fillna(NOT_RECORDED)
     c["children"] = c["directorate"] == params.children_directorate
 
-    comp = _with_period(ds.compliments, "date")
-    omb = _with_period(ds.ombudsman, "decision_date")
-    adv = _with_period(ds.advocacy, "quarter_start")
-    eq = _with_period(ds.equalities, "received_date")
-    mc = _with_period(ds.member_conduct, "received_date")
+    comp, omb = frames["compliments"], frames["ombudsman"]
 
     present = set(c.loc[c["children"], "service_area"].dropna().unique())
     present |= set(
@@ -134,7 +142,7 @@ def prepare(ds: Dataset, params: Params) -> Prepared:
     )
     ordered = [a for a in params.service_areas if a in present]
     ordered += sorted(present - set(ordered))
-    return Prepared(params, c, comp, omb, adv, eq, mc, ordered, dict(ds.columns))
+    return Prepared(params, **frames, areas=ordered, columns=dict(ds.columns))
 
 
 # --- helpers ---------------------------------------------------------------------------------
