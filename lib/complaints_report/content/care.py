@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..data.calendar import QUARTERS
+from ..figures.engine import stage1_extensions
 from ..figures.views import advocacy as advocacy_by_quarter
 from ..present import stated
 from ..present.cells import SUPPRESSED
@@ -80,10 +81,11 @@ def children_in_care_history(ctx: ReportContext, area: str = SOCIAL_CARE) -> dic
     out: dict[str, int | None] = {}
     for i in range(4, -1, -1):
         y = ctx.fy.previous(i)
-        out[y.label] = counts.get(y.label, 0) if ctx.has_year(y) else None
-        entry = ctx.area_figures(area, y)  # the same count, traced (see stated.py)
-        if entry is not None and entry["children_in_care"] == out[y.label]:
+        entry = ctx.area_figures(area, y)  # figures.json's count, traced (see stated.py)
+        if entry is not None:
             out[y.label] = entry["children_in_care"]
+        else:
+            out[y.label] = counts.get(y.label, 0) if ctx.has_year(y) else None
     return out
 
 
@@ -531,11 +533,11 @@ def overdue_quarter_chart(ctx: ReportContext) -> Chart:
         ylabel="Share of responses",
         percent=True,
         alt=(
-            f"Bar chart: share of Stage 1 responses that took more than {setting(t)} working days, "
+            f"Bar chart: share of Stage 1 responses that took more than {t} working days, "
             f"by quarter (Q1 to Q4) in {ctx.fy}: {told or 'no service areas in the data set'}."
             f"{hidden}"
         ),
-        caption=f"Stage 1 responses over {setting(t)} working days, by quarter, {ctx.fy}.{hidden}",
+        caption=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}.{hidden}",
     )
 
 
@@ -582,28 +584,19 @@ def extensions(ctx: ReportContext, area: str) -> dict[str, int]:
     ``stage1`` (records), ``extended`` (of those, with an extension agreed), ``overdue``
     (responded after the target) and ``overdue_extended`` (of those, with an extension agreed).
     """
-    rows = _area_rows(ctx, area)
-    s1 = rows[rows["stage"] == "Stage 1"]
-    ext = s1["extension_agreed"].fillna(False).astype(bool)
-    late = (s1["responded_date"].notna() & (s1["working_days"] > _target(ctx))).fillna(False)
-    late = late.astype(bool)
-    counts = {
-        "stage1": int(len(s1)),
-        "extended": int(ext.sum()),
-        "overdue": int(late.sum()),
-        "overdue_extended": int((ext & late).sum()),
+    if area in ctx.areas:  # figures.json's counts (traced, see stated.py)
+        held = ctx.area(area)
+        e, stage1 = held["stage1_extensions"], held["stages"]["Stage 1"]
+    else:  # an area with no records this year: the same counts, all zero
+        rows = _area_rows(ctx, area)
+        s1 = rows[rows["stage"] == "Stage 1"]
+        e, stage1 = stage1_extensions(ctx.prep, s1), len(s1)
+    return {
+        "stage1": stage1,
+        "extended": e["agreed"],
+        "overdue": e["overdue"],
+        "overdue_extended": e["overdue_agreed"],
     }
-    # The same counts as figures.json holds them (traced, see stated.py).
-    held = ctx.area(area)["stage1_extensions"] if area in ctx.areas else None
-    if held is not None:
-        for key, name in (
-            ("extended", "agreed"),
-            ("overdue", "overdue"),
-            ("overdue_extended", "overdue_agreed"),
-        ):
-            if held[name] == counts[key]:
-                counts[key] = held[name]
-    return counts
 
 
 def extension_sentences(ctx: ReportContext, area: str) -> list[str]:

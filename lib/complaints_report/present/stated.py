@@ -56,12 +56,14 @@ def path_of(year: str, keys: list[Any]) -> str:
 
 
 def _of(x: Any) -> str:
-    if isinstance(x, (TracedInt, TracedFloat)):
+    if is_traced(x):
         return x.of
     return repr(_plain(x))  # a plain literal, never numpy's repr
 
 
-def _traced(value: Any, of: str) -> Any:
+def traced(value: Any, of: str) -> Any:
+    """``value`` traced to the formula ``of`` (over ``F`` and ``T``, see above); anything but a
+    number is returned as it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
     if isinstance(value, int):
@@ -79,7 +81,7 @@ def _binary(op: str, reflected: bool = False):
             return NotImplemented
         a, b = (other, self) if reflected else (self, other)
         result = _OPS[op](_plain(a), _plain(b))
-        return _traced(result, f"({_of(a)} {op} {_of(b)})")
+        return traced(result, f"({_of(a)} {op} {_of(b)})")
 
     return apply
 
@@ -119,22 +121,22 @@ class _Traced:
     __rfloordiv__ = _binary("//", reflected=True)
 
     def __neg__(self):
-        return _traced(-self._raw(), f"(-{self.of})")
+        return traced(-self._raw(), f"(-{self.of})")
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _traced(abs(self._raw()), f"abs({self.of})")
+        return traced(abs(self._raw()), f"abs({self.of})")
 
     def __round__(self, ndigits=None):
-        return _traced(round(self._raw(), ndigits), f"round({self.of}, {ndigits!r})")
+        return traced(round(self._raw(), ndigits), f"round({self.of}, {ndigits!r})")
 
     def __floor__(self):
-        return _traced(math.floor(self._raw()), f"floor({self.of})")
+        return traced(math.floor(self._raw()), f"floor({self.of})")
 
     def __ceil__(self):
-        return _traced(math.ceil(self._raw()), f"ceil({self.of})")
+        return traced(math.ceil(self._raw()), f"ceil({self.of})")
 
     def __reduce__(self):  # pickled (the run's cache) as the plain number
         return (type(self._raw()), (self._raw(),))
@@ -158,18 +160,13 @@ def trace(figures: Any, year: str, keys: tuple[Any, ...] = ()) -> Any:
         return {k: trace(v, year, (*keys, k)) for k, v in figures.items()}
     if isinstance(figures, list):
         return [trace(v, year, (*keys, i)) for i, v in enumerate(figures)]
-    return _traced(figures, path_of(year, list(keys)))
+    return traced(figures, path_of(year, list(keys)))
 
 
 def from_table(value: Any, table: str, row: str, column: str) -> Any:
     """``value`` traced to the cell of a published table (its CSV, ``tables/<table>.csv``) that
     shows it, for a figure figures.json does not hold (a quarter's timescales)."""
-    return _traced(value, f"T[{json.dumps(table)}][{json.dumps(row)}][{json.dumps(column)}]")
-
-
-def traced(value: Any, of: str) -> Any:
-    """``value`` traced to the formula ``of`` (over ``F`` and ``T``, see above)."""
-    return _traced(value, of)
+    return traced(value, f"T[{json.dumps(table)}][{json.dumps(row)}][{json.dumps(column)}]")
 
 
 def is_traced(x: Any) -> bool:

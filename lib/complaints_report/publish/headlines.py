@@ -14,8 +14,7 @@ from typing import Any
 from ..data.calendar import FinancialYear
 from ..data.loading import load_dataset
 from ..data.model import DataError
-from ..figures.engine import compute_figures, prepare
-from ..present import stated
+from ..figures.engine import comparison_file, compute_figures, prepare
 from ..present.narrative import Numbers
 from ..present.tables import format_count, format_money, format_percent
 from ..run import cache
@@ -31,11 +30,6 @@ class Headline:
     label: str
     value: str
     change: str
-
-    def __post_init__(self) -> None:
-        # The opening page shows the figures as they are: no sentence's record of them.
-        for name in ("label", "value", "change"):
-            object.__setattr__(self, name, stated.strip(getattr(self, name)))
 
 
 def _areas(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -169,11 +163,15 @@ def headlines(
 
 def year_before(params: Any, year_dir: Path | None = None) -> dict[str, Any] | None:
     """The figures of the year before the report's; None when they cannot be made (the opening
-    page then gives no change). They come from the prepared year the run cached in
-    ``year_dir`` (``.cache/``, used only when made from these very inputs), else from the case
-    records read afresh: publishing after a run does not read and prepare the export again."""
-
+    page then gives no change). They are the ``figures-<year before>.json`` the run wrote in
+    ``year_dir``, else they come from the prepared year the run cached there (``.cache/``, used
+    only when made from these very inputs), else from the case records read afresh: publishing
+    after a run does not read and prepare the export again."""
     try:
+        if year_dir is not None:
+            written = year_dir / comparison_file(params.fy)
+            if written.is_file():
+                return json.loads(written.read_text(encoding="utf-8"))
         payload = None
         if year_dir is not None:
             key = cache.year_key(params, cache.Inputs.of(params))
