@@ -16,12 +16,13 @@ STAMP_DEV := $(VENV)/.stamp-dev
 # axe-core (the accessibility audit the browser tests inject) from package-lock.json;
 # npm writes this file on every install, so it stamps node_modules/.
 STAMP_NODE := node_modules/.package-lock.json
-# Debian packages the browser and PDF tests need: Chromium (driven by Playwright, which is
-# told not to download its own), a font, poppler's pdftotext/pdftoppm, and the libraries
+# Debian packages the browser, PDF and Word tests need: Chromium (driven by Playwright, which
+# is told not to download its own), a font, poppler's pdftotext/pdftoppm, LibreOffice Writer
+# (opens the Word copies headlessly, as a reader's word processor would), and the libraries
 # WeasyPrint 70 loads (Pango, PangoFT2, HarfBuzz with its subsetter, fontconfig).
 PUBLISH_DEPS := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	libharfbuzz-subset0 libfontconfig1
-SYSTEM_DEPS := $(PUBLISH_DEPS) chromium poppler-utils
+SYSTEM_DEPS := $(PUBLISH_DEPS) chromium poppler-utils libreoffice-writer
 # Debian's npm (and its nodejs) only where there is no npm already.
 SYSTEM_DEPS += $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -97,7 +98,7 @@ endef
 publish-deps: ## Debian/Ubuntu libraries the PDF needs (WeasyPrint: Pango, HarfBuzz, a font)
 	$(call apt_install,$(PUBLISH_DEPS))
 
-system-deps: ## Everything the tests need too: publish-deps, Chromium, poppler (sudo when not root)
+system-deps: ## Everything the tests need too: publish-deps, Chromium, poppler, LibreOffice Writer (sudo when not root)
 	$(call apt_install,$(SYSTEM_DEPS))
 
 # system-deps first: it may bring the npm that install-test needs.

@@ -226,6 +226,9 @@ class ReportInfo(_Strict):
     status: str = "Public"
     recommendation: str | None = None
     reason: str | None = None
+    word_reference: str | None = None
+    """A Word document (.docx, relative to the repository root) whose styles the Word copies of
+    the report take: the council's own template. None: the plain default."""
 
 
 class Params(_Strict):

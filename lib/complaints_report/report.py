@@ -167,7 +167,8 @@ class ReportContext:
         return table.suppressed(self.disclosure_threshold)
 
     def table(self, table: ReportTable) -> None:
-        """Show a table and write it to ``outputs/<FY>/tables/<name>.csv``.
+        """Show a table and write it to ``outputs/<FY>/tables/<name>.csv``, with its title, note
+        and column formats in ``<name>.json`` beside it (for the spreadsheet of every table).
 
         Free-text columns are redacted first, then disclosure control hides small numbers (as
         the table's own structure declares, see :meth:`suppress`), so the CSV and the page
@@ -178,6 +179,7 @@ class ReportContext:
             table = self.redact(table)
         table = self.suppress(table)
         table.to_csv(self.out_dir / display.CSV_DIR)
+        table.describe(self.out_dir / display.CSV_DIR)
         self.shown_tables.append(table.name)
         show_output(table)
 

@@ -7,8 +7,10 @@ the text a second way and render the first pages to PNG for a person to look at.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -169,6 +171,86 @@ def test_the_pdf_tags_headings_tables_and_figures_with_alt_text(pdfs, fy):
     if no_alt:
         problems.append(f"{len(no_alt)} of {len(figures)} /Figure elements have no /Alt text")
     assert not problems, f"{fy} PDF (tags: {sorted(set(kinds))}):\n" + "\n".join(problems)
+
+
+def pdfua_findings(pdf: Path) -> dict:
+    """What the ``pdfua`` checker (PyPI ``pdfua``, the machine-checkable part of PDF/UA-1) finds
+    in ``pdf``: its JSON report."""
+    pdfua = Path(sys.executable).with_name("pdfua")
+    proc = subprocess.run(
+        [str(pdfua), "check", "--format", "json", str(pdf)], capture_output=True, text=True
+    )
+    assert proc.returncode in (0, 1, 2, 3), f"pdfua could not read {pdf}: {proc.stderr}"
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_pdf_declares_pdf_ua_1_and_the_checker_finds_nothing(pdfs, fy):
+    """PDF/UA-1 declared in the XMP metadata (pdfuaid:part 1), and no error or warning from the
+    checker: header cells with a scope, figures with alt text, a title shown, page furniture as
+    artefacts."""
+    import pikepdf
+
+    with pikepdf.open(pdfs[fy]) as doc:
+        part = doc.open_metadata().get("pdfuaid:part")
+    report = pdfua_findings(pdfs[fy])
+    findings = [
+        f"{f.get('rule_id')} {f.get('severity')} {f.get('location', '')}: {f.get('message', '')}"
+        for f in report["findings"]
+    ]
+    assert part == "1", f"{fy}: the PDF does not declare PDF/UA-1 (pdfuaid:part is {part!r})"
+    assert report["summary"]["rules_run"] >= 10, f"{fy}: pdfua ran too few rules: {report}"
+    assert not findings, f"{fy}: pdfua finds {len(findings)}:\n" + "\n".join(findings[:20])
+
+
+def test_the_pdfua_check_fails_on_header_cells_without_a_scope(pdfs, tmp_path):
+    """The check above can fail: the same PDF with one header cell's scope taken away."""
+    import pikepdf
+
+    broken = tmp_path / "broken.pdf"
+    with pikepdf.open(pdfs["2023-24"]) as doc:
+        stack, done = [doc.Root.StructTreeRoot], False
+        while stack and not done:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Table":
+                    for th in _descendants(node, "/TH"):
+                        attributes = th.get("/A")
+                        if isinstance(attributes, pikepdf.Dictionary) and "/Scope" in attributes:
+                            del attributes["/Scope"]
+                        elif isinstance(attributes, pikepdf.Array):
+                            th.A = pikepdf.Array(
+                                [
+                                    a
+                                    for a in attributes
+                                    if not (isinstance(a, pikepdf.Dictionary) and "/Scope" in a)
+                                ]
+                            )
+                    done = True
+                elif "/K" in node:
+                    stack.append(node.K)
+        doc.save(broken)
+    assert done, "no table found in the PDF's structure tree"
+    rules = {f["rule_id"] for f in pdfua_findings(broken)["findings"]}
+    assert "UA-15-003" in rules, f"pdfua did not notice header cells without a scope: {rules}"
+
+
+def _descendants(node, role: str):
+    """The structure elements of ``role`` under ``node``."""
+    import pikepdf
+
+    stack = [node.get("/K")]
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, pikepdf.Array):
+            stack.extend(kid)
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            if kid.S == role:
+                yield kid
+            if "/K" in kid:
+                stack.append(kid.K)
 
 
 @pytest.mark.parametrize("fy", YEARS)

@@ -103,6 +103,10 @@ class ScorecardTable(ReportTable):
     def to_csv(self, out_dir: Path) -> Path:
         return self.raw.to_csv(out_dir)
 
+    def describe(self, out_dir: Path) -> Path:
+        # The CSV's columns (the raw table's), under the scorecard's title and note.
+        return replace(self.raw, title=self.title, note=self.note).describe(out_dir)
+
     def suppressed(self, threshold: int) -> ScorecardTable:
         """Disclosure control on the raw table (its count blocks), and each published cell
         hidden when any figure it shows is: ``1/1`` becomes ``[c]``, as does a share whose

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import math
 import numbers
 import re
@@ -299,6 +300,19 @@ class ReportTable:
         # RFC 4180 line ends: the csv module then quotes any cell holding \r or \n.
         csv.writer(buffer, lineterminator="\r\n").writerows(rows)
         atomic_write_text(target, buffer.getvalue())
+        return target
+
+    def describe(self, out_dir: Path) -> Path:
+        """Write ``<out_dir>/<name>.json`` beside the CSV: the table's title, note and each
+        column's format, which the CSV cannot hold and the spreadsheet of every table needs."""
+        target = Path(out_dir) / f"{self.name}.json"
+        description = {
+            "name": self.name,
+            "title": self.title,
+            "note": self.note,
+            "columns": [{"name": c, "format": self._kind(c)} for c in self.frame.columns],
+        }
+        atomic_write_text(target, json.dumps(description, ensure_ascii=False, indent=1) + "\n")
         return target
 
     def _csv_value(self, value: Any, kind: str) -> str:

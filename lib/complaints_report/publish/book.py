@@ -3,6 +3,7 @@ and the error a publisher raises."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -66,6 +67,45 @@ def read_book(root: Path | None = None) -> tuple[dict, list[Chapter]]:
 def pdf_name(params: Params) -> str:
     council = re.sub(r"[^a-z0-9]+", "-", params.council.lower()).strip("-")
     return f"{council}-childrens-complaints-report-{params.financial_year}.pdf"
+
+
+def content_time(year_dir: Path) -> int:
+    """When the year's published content was last made: the newest executed notebook's time, in
+    whole seconds. The Word files and the spreadsheet carry it (Pandoc's SOURCE_DATE_EPOCH), so
+    that the same content makes the same files."""
+    times = [p.stat().st_mtime for p in (year_dir / "notebooks").glob("*.ipynb")]
+    return int(max(times)) if times else 0
+
+
+def word_name(params: Params) -> str:
+    """The report in Word, ``<slug>.docx``, beside the PDF of the same name."""
+    return pdf_name(params).removesuffix(".pdf") + ".docx"
+
+
+def committee_name(params: Params) -> str:
+    """The committee paper in Word, ``<slug>-committee.docx``."""
+    return pdf_name(params).removesuffix(".pdf") + "-committee.docx"
+
+
+def spreadsheet_name(params: Params) -> str:
+    """Every table in one spreadsheet, ``<slug>-tables.xlsx``."""
+    return pdf_name(params).removesuffix(".pdf") + "-tables.xlsx"
+
+
+def other_downloads_html(params: Params) -> str:
+    """The links, on every page, to the report's other formats: Word, the committee paper and
+    the spreadsheet of every table."""
+    links = [
+        (word_name(params), "the report in Word"),
+        (committee_name(params), "the committee paper in Word"),
+        (spreadsheet_name(params), "every table in one spreadsheet (Excel)"),
+    ]
+    shown = [f'<a href="{href}">{html.escape(label)}</a>' for href, label in links]
+    return (
+        '<p class="site-downloads">Also to download: '
+        + ", ".join(shown[:-1])
+        + f" and {shown[-1]}.</p>"
+    )
 
 
 def check_pdf(pdf: Path) -> None:

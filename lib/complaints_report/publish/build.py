@@ -14,9 +14,19 @@ from pathlib import Path
 from .. import paths
 from ..files import atomic_write_text, swap_folder
 from ..params import Params, load_params
-from .book import QUARTO_CONFIG, STYLE, PublishError, check_pdf, pdf_name, read_book
+from . import word
+from .book import (
+    QUARTO_CONFIG,
+    STYLE,
+    PublishError,
+    check_pdf,
+    pdf_name,
+    read_book,
+    spreadsheet_name,
+)
 from .offline import build_offline
 from .quarto import build_with_quarto, quarto_version
+from .spreadsheet import write_spreadsheet
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +135,14 @@ def publish_year(
         )
     tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=year_dir))
     tmp.chmod(0o755)  # mkdtemp makes it private; a published site is world-readable
+    sources = Path(tempfile.mkdtemp(prefix=".word-", dir=year_dir))
     try:
+        # The Word copies' Markdown and the spreadsheet come from the executed notebooks and the
+        # published CSVs, before the site is built; Pandoc makes the Word files beside Quarto's
+        # renders (or, offline, after the PDF).
+        jobs = word.write_sources(params, chapters, year_dir, sources, tmp)
+        reference = word.reference_docx(params)
+        write_spreadsheet(params, chapters, year_dir, tmp / spreadsheet_name(params))
         if publisher.quarto:
             build_with_quarto(
                 publisher.quarto,
@@ -136,14 +153,28 @@ def publish_year(
                 tmp,
                 incremental,
                 version=publisher.version,
+                also={
+                    f"Word copy {job.target.name}": (
+                        year_dir,
+                        word.pandoc_command([publisher.quarto, "pandoc"], job, reference),
+                    )
+                    for job in jobs
+                },
+                also_env=word.pandoc_env(year_dir),
             )
         else:
             build_offline(params, chapters, year_dir, tmp)
             check_pdf(tmp / pdf_name(params))
+            pandoc = word.offline_pandoc()
+            word.make_word([word.pandoc_command(pandoc, job, reference) for job in jobs], year_dir)
+        for job in jobs:
+            word.check_word(job.target)
         swap_folder(tmp, year_dir / "site")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(sources, ignore_errors=True)
     log.info("%s: site built", params.financial_year)
     return year_dir / "site"
 
@@ -152,7 +183,7 @@ def publish_index(out: str | None = None) -> Path:
     """``<out>/index.html``: every published year, newest first, so readers can move between years."""
     base = paths.resolve(out) if out else paths.OUTPUTS_DIR
     years = sorted((p.parent.parent.name for p in base.glob("*/site/index.html")), reverse=True)
-    items = "\n".join(f'<li><a href="{fy}/site/index.html">{fy}</a></li>' for fy in years)
+    items = "\n".join(_year_item(base, fy) for fy in years)
     page = f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -165,7 +196,8 @@ def publish_index(out: str | None = None) -> Path:
 <a class="skip-link" href="#main">Skip to main content</a>
 <main id="main" tabindex="-1">
 <h1>Children's services complaints: annual reports</h1>
-<p>Each year's report, as a website with a PDF of the whole report.</p>
+<p>Each year's report, as a website with a PDF of the whole report, the report and its
+committee paper in Word, and every table in one spreadsheet.</p>
 <ul>
 {items}
 </ul>
@@ -176,3 +208,24 @@ def publish_index(out: str | None = None) -> Path:
     # Its own stylesheet: a year's site may be Quarto's, which has no style.css.
     atomic_write_text(base / "index.css", STYLE.read_text(encoding="utf-8"))
     return atomic_write_text(base / "index.html", page)
+
+
+def _year_item(base: Path, fy: str) -> str:
+    """A year in the index: its website, and each other format its site holds."""
+    site = base / fy / "site"
+    formats = [
+        (pattern, label)
+        for pattern, label in (
+            ("*-report-????-??.pdf", "PDF"),
+            ("*-report-????-??.docx", "Word"),
+            ("*-committee.docx", "committee paper (Word)"),
+            ("*-tables.xlsx", "tables (Excel)"),
+        )
+    ]
+    links = []
+    for pattern, label in formats:
+        found = sorted(site.glob(pattern))
+        if found:
+            links.append(f'<a href="{fy}/site/{found[0].name}">{fy} {label}</a>')
+    extra = f" ({', '.join(links)})" if links else ""
+    return f'<li><a href="{fy}/site/index.html">{fy}</a>{extra}</li>'

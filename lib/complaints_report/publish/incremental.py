@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ..files import atomic_write_text
 from ..present.display import CHART_DIR, CSV_DIR
 from ..present.display import MARKDOWN as MARKDOWN_MIME
@@ -189,14 +191,27 @@ def typst_compile(quarto: str, project: Path, pdf: Path) -> list[str]:
         cmd += ["--package-path", str(packages)]
     if (packages / "preview").is_dir():
         cmd += ["--package-cache-path", str(packages)]
+    standards = pdf_standards(project)
+    if standards:
+        cmd += ["--pdf-standard", ",".join(standards)]
     pdf.parent.mkdir(parents=True, exist_ok=True)
     return [*cmd, str(project / _TYP), "--font-path", f"{share}/formats/typst/fonts", str(pdf)]
 
 
-def render(renders: dict[str, tuple[Path, list[str]]]) -> None:
+def pdf_standards(project: Path) -> list[str]:
+    """The PDF standards the Typst format of ``project``'s ``_quarto.yml`` asks for (``ua-1``),
+    as Quarto passes them to Typst (lower case)."""
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    typst = ((config.get("format") or {}).get("typst")) or {}
+    given = typst.get("pdf-standard") or []
+    return [str(s).lower() for s in (given if isinstance(given, list) else [given])]
+
+
+def render(renders: dict[str, tuple[Path, list[str]]], env: dict[str, str] | None = None) -> None:
     """Run each command of ``renders`` (what it makes: (working folder, command), a Quarto
-    render or a Typst compile), all at once; PublishError naming each one that failed."""
-    env = {**os.environ, "QUARTO_PRINT_STACK": "true"}
+    render or a Typst compile), all at once, with ``env`` added to their environment;
+    PublishError naming each one that failed."""
+    env = {**os.environ, "QUARTO_PRINT_STACK": "true", **(env or {})}
     running = {}
     try:
         for what, (project, command) in renders.items():

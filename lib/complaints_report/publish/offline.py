@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from .book import (
     PublishError,
     introduction,
     opening_figures_html,
+    other_downloads_html,
     pdf_name,
 )
 
@@ -124,6 +126,7 @@ _PAGE = """<!DOCTYPE html>
 </ol>
 </nav>
 <main id="main" tabindex="-1">
+{downloads}
 {notice}
 {body}
 {pager}
@@ -178,6 +181,7 @@ def _page(params, chapters, title, body, current, pager, pdf, pdf_size) -> str:
         fy=params.financial_year,
         pdf=pdf,
         pdf_size=pdf_size,
+        downloads=other_downloads_html(params),
         nav=_nav(chapters, current),
         notice=_notice(params),
         body=body,
@@ -337,6 +341,55 @@ def write_pdf(document: str, target: Path) -> None:
     from weasyprint import HTML
 
     HTML(string=document, base_url=str(target.parent)).write_pdf(target, pdf_variant="pdf/ua-1")
+    scope_header_cells(target)
+
+
+# A header cell's scope in the tagged PDF, by the part of the table it sits in: the report's
+# tables have column headers in their head (<th scope="col">) and row headers in their body
+# (<th scope="row">), as display.ReportTable writes them.
+_SCOPES = {"/THead": "/Column", "/TBody": "/Row", "/TFoot": "/Row"}
+
+
+def scope_header_cells(pdf: Path) -> int:
+    """Give every header cell (TH) of the PDF's structure tree the scope its HTML has (PDF/UA-1
+    7.5: a TH's data cells must be machine-determinable). WeasyPrint tags header cells as TH but
+    does not carry the HTML's ``scope`` over. Returns how many cells it scoped."""
+    import pikepdf
+
+    scoped = 0
+
+    def walk(node, section: str | None) -> None:
+        nonlocal scoped
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid, section)
+            return
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            return
+        role = str(node.S)
+        if role == "/TH":
+            attributes = node.get("/A")
+            if not isinstance(attributes, pikepdf.Dictionary):
+                attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+                node.A = attributes
+            if "/Scope" not in attributes:
+                attributes.Scope = pikepdf.Name(_SCOPES.get(section or "", "/Column"))
+                scoped += 1
+        if role in _SCOPES:
+            section = role
+        elif role == "/Table":
+            section = None
+        if "/K" in node:
+            walk(node.K, section)
+
+    tmp = pdf.with_suffix(".tmp")
+    with pikepdf.open(pdf) as doc:
+        tree = doc.Root.get("/StructTreeRoot")
+        if tree is not None and "/K" in tree:
+            walk(tree.K, None)
+        doc.save(tmp)
+    os.replace(tmp, pdf)
+    return scoped
 
 
 def offline_bodies(params: Params, chapters: list[Chapter], year_dir: Path) -> dict[str, str]:

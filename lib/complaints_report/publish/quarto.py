@@ -36,6 +36,7 @@ from .book import (
     check_pdf,
     introduction,
     opening_figures_html,
+    other_downloads_html,
     pdf_name,
 )
 from .incremental import (
@@ -188,7 +189,10 @@ def _stage_book(
         quarto_notebook(executed, stage / ch.section.notebook, website)
     for folder in (CHART_DIR, CSV_DIR):
         if (year_dir / folder).is_dir():
-            shutil.copytree(year_dir / folder, stage / folder)
+            # The tables' descriptions (<name>.json) are for the spreadsheet, not the site.
+            shutil.copytree(
+                year_dir / folder, stage / folder, ignore=shutil.ignore_patterns("*.json")
+            )
     shutil.copy2(QUARTO_CSS, stage / "report.css")
     shutil.copy2(QUARTO_TYPST, stage / "report.typ")
     if typst:
@@ -219,6 +223,7 @@ def _stage_book(
     before = [
         _SKIP_LINK,
         f'<p class="site-pdf"><a class="pdf-link" href="{pdf}">Download PDF of the whole report</a></p>',
+        other_downloads_html(params),
     ]
     if params.synthetic_data:
         before.append(notice_html())
@@ -330,9 +335,9 @@ def check_quarto_site(site: Path, chapters: list[Chapter], pdf: Path | None) -> 
 
 
 def _display_title(pdf: Path) -> None:
-    """Ask PDF viewers to show the document's title, not its file name (PDF/UA), which Typst
-    sets only for a PDF/UA-1 document (and Quarto's book contents page is not valid PDF/UA-1
-    structure, so that standard cannot be asked of Typst). Everything else is kept as it is.
+    """Ask PDF viewers to show the document's title, not its file name (PDF/UA). Typst sets it
+    itself for a PDF/UA-1 document (``pdf-standard: ua-1`` in _quarto.yml); this keeps it so
+    for a council whose _quarto.yml asks for no standard. Everything else is kept as it is.
 
     pikepdf (qpdf) does it in about 0.1 s for the demo report's 67 pages; pypdf took 1.2-1.4 s
     to clone and write the whole structure tree, with the reader waiting."""
@@ -357,8 +362,12 @@ def build_with_quarto(
     site: Path,
     incremental: bool = True,
     version: tuple[int, ...] | None = None,
+    also: dict[str, tuple[Path, list[str]]] | None = None,
+    also_env: dict[str, str] | None = None,
 ) -> None:
-    """Render the executed notebooks with Quarto (no execution) into ``site``.
+    """Render the executed notebooks with Quarto (no execution) into ``site``; ``also``: other
+    commands (what they make: (working folder, command)) to run beside the renders, with
+    ``also_env`` added to the environment of every command.
 
     Quarto 1.9.18 or later makes the site and its Typst PDF; Quarto 1.7 to 1.9.17 cannot make a
     Typst book, so the site is Quarto's and the PDF the offline publisher's (tagged PDF/UA).
@@ -391,7 +400,7 @@ def build_with_quarto(
         stage.mkdir()
         _stage_book(params, config, chapters, year_dir, stage, typst)
         changed = changes(last, stage, quarto_id) if incremental else None
-        renders: dict[str, tuple[Path, list[str]]] = {}
+        renders: dict[str, tuple[Path, list[str]]] = dict(also or {})
         if changed is None:
             log.info("Quarto: rendering the whole book, %d pages", len(chapters) + 1)
             renders["website"] = (stage, quarto_render(quarto, [], "html"))
@@ -436,7 +445,7 @@ def build_with_quarto(
             if edits is not None:
                 # From here the kept PDF project is half updated until the PDF is made.
                 edits.apply(last_pdf, pdf_stage)
-            render(renders)
+            render(renders, also_env)
             out = project / "_site"
             if changed:
                 # Quarto renders a page's own images; the tables' CSVs are project resources,

@@ -499,7 +499,12 @@ def clear_section_outputs(year_dir: Path, sections: list[Section]) -> None:
     """Remove what the last run of ``sections`` wrote beside its notebook (its tables' CSVs,
     its charts and its redaction logs, each named ``NN-...`` after the section), so that a table
     or chart a section no longer shows is not left behind to be published."""
-    for folder, pattern in ((CSV_DIR, "*.csv"), (CHART_DIR, "*.png"), ("redactions", "*.csv")):
+    for folder, pattern in (
+        (CSV_DIR, "*.csv"),
+        (CSV_DIR, "*.json"),
+        (CHART_DIR, "*.png"),
+        ("redactions", "*.csv"),
+    ):
         for s in sections:
             for path in (year_dir / folder).glob(f"{s.number:02d}-{pattern}"):
                 path.unlink()
