@@ -64,9 +64,15 @@ def read_book(root: Path | None = None) -> tuple[dict, list[Chapter]]:
     return config, chapters
 
 
-def pdf_name(params: Params) -> str:
+def report_slug(params: Params) -> str:
+    """The name every published file of the year starts with, e.g.
+    ``wessex-council-childrens-complaints-report-2023-24``."""
     council = re.sub(r"[^a-z0-9]+", "-", params.council.lower()).strip("-")
-    return f"{council}-childrens-complaints-report-{params.financial_year}.pdf"
+    return f"{council}-childrens-complaints-report-{params.financial_year}"
+
+
+def pdf_name(params: Params) -> str:
+    return f"{report_slug(params)}.pdf"
 
 
 def content_time(year_dir: Path) -> int:
@@ -79,17 +85,17 @@ def content_time(year_dir: Path) -> int:
 
 def word_name(params: Params) -> str:
     """The report in Word, ``<slug>.docx``, beside the PDF of the same name."""
-    return pdf_name(params).removesuffix(".pdf") + ".docx"
+    return f"{report_slug(params)}.docx"
 
 
 def committee_name(params: Params) -> str:
     """The committee paper in Word, ``<slug>-committee.docx``."""
-    return pdf_name(params).removesuffix(".pdf") + "-committee.docx"
+    return f"{report_slug(params)}-committee.docx"
 
 
 def spreadsheet_name(params: Params) -> str:
     """Every table in one spreadsheet, ``<slug>-tables.xlsx``."""
-    return pdf_name(params).removesuffix(".pdf") + "-tables.xlsx"
+    return f"{report_slug(params)}-tables.xlsx"
 
 
 def other_downloads_html(params: Params) -> str:

@@ -24,6 +24,7 @@ from .book import (
     read_book,
     spreadsheet_name,
 )
+from .incremental import render
 from .offline import build_offline
 from .quarto import build_with_quarto, quarto_version
 from .spreadsheet import write_spreadsheet
@@ -153,20 +154,14 @@ def publish_year(
                 tmp,
                 incremental,
                 version=publisher.version,
-                also={
-                    f"Word copy {job.target.name}": (
-                        year_dir,
-                        word.pandoc_command([publisher.quarto, "pandoc"], job, reference),
-                    )
-                    for job in jobs
-                },
+                also=word.word_commands([publisher.quarto, "pandoc"], jobs, reference),
                 also_env=word.pandoc_env(year_dir),
             )
         else:
             build_offline(params, chapters, year_dir, tmp)
             check_pdf(tmp / pdf_name(params))
-            pandoc = word.offline_pandoc()
-            word.make_word([word.pandoc_command(pandoc, job, reference) for job in jobs], year_dir)
+            commands = word.word_commands(word.offline_pandoc(), jobs, reference)
+            render(commands, word.pandoc_env(year_dir))
         for job in jobs:
             word.check_word(job.target)
         swap_folder(tmp, year_dir / "site")
@@ -213,17 +208,13 @@ committee paper in Word, and every table in one spreadsheet.</p>
 def _year_item(base: Path, fy: str) -> str:
     """A year in the index: its website, and each other format its site holds."""
     site = base / fy / "site"
-    formats = [
-        (pattern, label)
-        for pattern, label in (
-            ("*-report-????-??.pdf", "PDF"),
-            ("*-report-????-??.docx", "Word"),
-            ("*-committee.docx", "committee paper (Word)"),
-            ("*-tables.xlsx", "tables (Excel)"),
-        )
-    ]
     links = []
-    for pattern, label in formats:
+    for pattern, label in (
+        ("*-report-????-??.pdf", "PDF"),
+        ("*-report-????-??.docx", "Word"),
+        ("*-committee.docx", "committee paper (Word)"),
+        ("*-tables.xlsx", "tables (Excel)"),
+    ):
         found = sorted(site.glob(pattern))
         if found:
             links.append(f'<a href="{fy}/site/{found[0].name}">{fy} {label}</a>')

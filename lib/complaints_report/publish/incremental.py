@@ -209,8 +209,8 @@ def pdf_standards(project: Path) -> list[str]:
 
 def render(renders: dict[str, tuple[Path, list[str]]], env: dict[str, str] | None = None) -> None:
     """Run each command of ``renders`` (what it makes: (working folder, command), a Quarto
-    render or a Typst compile), all at once, with ``env`` added to their environment;
-    PublishError naming each one that failed."""
+    render, a Typst compile or a Pandoc conversion), all at once, with ``env`` added to their
+    environment; PublishError naming each one that failed and the program that ran it."""
     env = {**os.environ, "QUARTO_PRINT_STACK": "true", **(env or {})}
     running = {}
     try:
@@ -229,7 +229,8 @@ def render(renders: dict[str, tuple[Path, list[str]]], env: dict[str, str] | Non
         for what, (proc, errors) in running.items():
             if proc.wait() != 0:
                 errors.seek(0)
-                failed.append(f"Quarto could not make the {what}:\n{errors.read()[-3000:]}")
+                program = Path(renders[what][1][0]).name
+                failed.append(f"{program} could not make the {what}:\n{errors.read()[-3000:]}")
         if failed:
             raise PublishError("\n".join(failed))
     finally:

@@ -38,6 +38,7 @@ from .book import (
     opening_figures_html,
     other_downloads_html,
     pdf_name,
+    report_slug,
 )
 from .incremental import (
     QUARTO_STAMP,
@@ -217,7 +218,7 @@ def _stage_book(
         chapters=[flat(e) for e in book.get("chapters", [])],
         # Every page links the PDF at its top (before-body.html), in words rather than an icon.
         downloads=[],
-        **{"output-file": pdf.removesuffix(".pdf")},
+        **{"output-file": report_slug(params)},
     )
     # Quarto includes this at the top of every page's <main>: the PDF link, the notice.
     before = [

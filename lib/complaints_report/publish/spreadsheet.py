@@ -124,13 +124,12 @@ def write_spreadsheet(
         raise PublishError("the report shows no table, so there is no spreadsheet to write")
     notes: list[tuple[str, str]] = []
     sheets = {}
-    instructions = (
-        "This worksheet contains one table. Some cells refer to notes, on the Notes sheet."
-    )
     for i, table in enumerate(tables, start=1):
         frame = table_frame(table)
         title = f"Table {i}: {table.title}"
+        instructions = "This worksheet contains one table."
         if table.note:
+            instructions += " Its title refers to a note, on the Notes sheet."
             ref = f"n{len(notes) + 1}"
             notes.append((ref, table.note))
             title += f" $${ref}$$"

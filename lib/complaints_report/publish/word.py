@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,6 +196,17 @@ def pandoc_command(pandoc: list[str], job: WordJob, reference: Path) -> list[str
     ]
 
 
+def word_commands(
+    pandoc: list[str], jobs: list[WordJob], reference: Path
+) -> dict[str, tuple[Path, list[str]]]:
+    """The Pandoc commands that make ``jobs``' Word files, as ``incremental.render`` runs them
+    (what each makes: (working folder, command)): beside Quarto's renders, or on their own."""
+    return {
+        f"Word copy {job.target.name}": (job.resources, pandoc_command(pandoc, job, reference))
+        for job in jobs
+    }
+
+
 def offline_pandoc() -> list[str]:
     """The Pandoc that pypandoc-binary ships."""
     import pypandoc
@@ -212,15 +221,6 @@ def pandoc_env(year_dir: Path) -> dict[str, str]:
     """What Pandoc's environment adds: the content's time as the documents' (see
     ``book.content_time``), so that the same content makes the same Word files."""
     return {"SOURCE_DATE_EPOCH": str(content_time(year_dir))}
-
-
-def make_word(commands: list[list[str]], cwd: Path) -> None:
-    """Run the Pandoc commands one after another (the offline publisher's way)."""
-    env = {**os.environ, **pandoc_env(cwd)}
-    for command in commands:
-        proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
-        if proc.returncode != 0:
-            raise PublishError(f"Pandoc could not make the Word copy:\n{proc.stderr[-3000:]}")
 
 
 def check_word(docx: Path) -> None:
