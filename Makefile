@@ -114,7 +114,8 @@ bench-reading: venv ## Benchmark reading from files alone (CSV 10k/100k/1M, XLSX
 lint: install-dev ## ruff check over lib, tests, scripts and notebooks
 	$(BIN)/ruff check $(LINT_PATHS)
 
-clean: ## Remove everything under outputs/ except outputs/README.md and outputs/.gitkeep
+clean: ## Remove everything under outputs/ (but its README) and what quarto render made at the root
 	@if [ -d outputs ]; then \
 		find outputs -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitkeep -exec rm -rf {} + ; \
 	fi
+	rm -rf _site .quarto _report-book _quarto-year.yml

@@ -23,6 +23,11 @@ QUARTO_CONFIG = "_quarto.yml"
 STYLE = Path(__file__).with_name("site.css")
 
 
+ROOT_ONLY = {"project": ("pre-render", "post-render"), "execute": ("ipynb-filters",)}
+"""Settings of the root ``_quarto.yml`` that belong to the root's own renders, not to the
+project the publisher stages (see ``publish_config``)."""
+
+
 class PublishError(Exception):
     """The site could not be built; the last good site is untouched."""
 
@@ -62,6 +67,16 @@ def read_book(root: Path | None = None) -> tuple[dict, list[Chapter]]:
     if not chapters:
         raise PublishError(f"{path}: book.chapters lists no section notebook")
     return config, chapters
+
+
+def publish_config(config: dict) -> dict:
+    """``_quarto.yml`` without what only the root's renders use (its pre-render step, its
+    notebook filter, its default profile): the project the publisher stages runs neither."""
+    config = {k: v for k, v in config.items() if k != "profile"}
+    for key, names in ROOT_ONLY.items():
+        if isinstance(config.get(key), dict):
+            config[key] = {k: v for k, v in config[key].items() if k not in names}
+    return config
 
 
 def report_slug(params: Params) -> str:

@@ -38,6 +38,7 @@ from .book import (
     opening_figures_html,
     other_downloads_html,
     pdf_name,
+    publish_config,
     report_slug,
 )
 from .incremental import (
@@ -168,7 +169,7 @@ def quarto_notebook(executed: Path, target: Path, website: bool = True) -> None:
     target.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
-def _stage_book(
+def stage_book(
     params: Params,
     config: dict,
     chapters: list[Chapter],
@@ -181,6 +182,7 @@ def _stage_book(
     the site's root, as the offline publisher puts them), their charts and CSVs, an index page
     and ``_quarto.yml`` with this year's title, PDF name and page furniture. ``website=False``:
     a project for the Typst PDF only (see ``quarto_notebook``)."""
+    config = publish_config(config)
     for ch in chapters:
         executed = year_dir / "notebooks" / ch.section.notebook
         if not executed.is_file():
@@ -399,7 +401,7 @@ def build_with_quarto(
     with tempfile.TemporaryDirectory(prefix="quarto-", dir=year_dir) as tmp:
         stage = Path(tmp) / "site"
         stage.mkdir()
-        _stage_book(params, config, chapters, year_dir, stage, typst)
+        stage_book(params, config, chapters, year_dir, stage, typst)
         changed = changes(last, stage, quarto_id) if incremental else None
         renders: dict[str, tuple[Path, list[str]]] = dict(also or {})
         if changed is None:
@@ -425,7 +427,7 @@ def build_with_quarto(
             # its project's _site/ and .quarto/): compiled again from the last render's Typst
             # when the notebooks changed only in the Typst they offer, else rendered whole.
             pdf_stage.mkdir()
-            _stage_book(params, config, chapters, year_dir, pdf_stage, typst, False)
+            stage_book(params, config, chapters, year_dir, pdf_stage, typst, False)
             order = [ch.section.notebook for ch in chapters]
             edits = typst_edits(last_pdf, pdf_stage, quarto_id, order) if incremental else None
             if edits is None:
