@@ -177,6 +177,17 @@ class RedactionSettings(_Strict):
     keep_terms: list[str] = Field(default_factory=list)
 
 
+class Revision(_Strict):
+    """Why published figures changed since the last edition. Each revised figure takes the
+    reason of the first entry whose ``area`` (a service area, or ``council``) and ``measure`` (a
+    figure's name in figures.json, e.g. ``formal`` or ``Stage 1``) match it; either may be left
+    out to match any. A revised figure no entry matches is listed as "data updated"."""
+
+    reason: str = Field(min_length=1)
+    area: str | None = None
+    measure: str | None = None
+
+
 class DisclosureSettings(_Strict):
     """Statistical disclosure control of the published tables, charts and sentences.
 
@@ -255,6 +266,8 @@ class Params(_Strict):
     standing_text: StandingText = Field(default_factory=StandingText)
     # The analyst's own words for each section, keyed by section slug (see sections.py).
     commentary: dict[str, str | None] = Field(default_factory=dict)
+    # Why figures changed since the last published edition (see run/editions.py).
+    revisions: list[Revision] = Field(default_factory=list)
 
     @field_validator("commentary")
     @classmethod
@@ -402,6 +415,8 @@ def new_year(
     # for a reason of its own (the demo years, to compare with published reports) must not
     # silently pass that on to the next year's real data.
     base.pop("disclosure", None)
+    # Reasons for revising last year's figures are last year's.
+    base.pop("revisions", None)
     report = dict(base.get("report") or {})
     report["meeting_date"] = None
     for key in ("recommendation",):

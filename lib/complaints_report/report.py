@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -100,6 +101,30 @@ class ReportContext:
         figures = self.year_figures(financial_year)
         return None if figures is None else figures["service_areas"].get(area)
 
+    def _run_record(self, name: str) -> dict[str, Any] | None:
+        path = self.out_dir / name
+        if not path.is_file():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    @property
+    def provenance(self) -> dict[str, Any] | None:
+        """What the run that made this edition read and used (``provenance.json``); None when
+        the notebook runs on its own, outside a run."""
+        return self._run_record("provenance.json")
+
+    @property
+    def edition(self) -> dict[str, Any] | None:
+        """This edition's number, the edition before and the figures revised since
+        (``revisions.json``, see run/editions.py); None outside a run."""
+        return self._run_record("revisions.json")
+
+    def revised(self, area: str, period: str, measure: str) -> bool:
+        """Whether a figure (figures.json's area, period and key) changed since the last edition."""
+        edition = self.edition or {}
+        place = "/".join(("service_areas", area, "quarters", period, measure))
+        return any(r["figure"] == place for r in edition.get("revisions", []))
+
     # --- showing things -------------------------------------------------------------------
     def say(self, *sentences: str) -> None:
         """A paragraph of generated sentences."""
@@ -166,15 +191,18 @@ class ReportContext:
         """
         return table.suppressed(self.disclosure_threshold)
 
-    def table(self, table: ReportTable) -> None:
+    def table(self, table: ReportTable | None) -> None:
         """Show a table and write it to ``outputs/<FY>/tables/<name>.csv``, with its title, note
         and column formats in ``<name>.json`` beside it (for the spreadsheet of every table).
+        None (a table with nothing to list, such as the revisions of a first edition) shows nothing.
 
         Free-text columns are redacted first, then disclosure control hides small numbers (as
         the table's own structure declares, see :meth:`suppress`), so the CSV and the page
         show the same. Returns nothing, so a notebook cell ending with it does not show the
         table twice.
         """
+        if table is None:
+            return
         if table.free_text:
             table = self.redact(table)
         table = self.suppress(table)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..data.calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
 from ..figures.engine import area_figures, area_masks, quarter_frame
-from ..present.cells import SUPPRESSED
+from ..present.cells import REVISED, SUPPRESSED
 from ..present.disclosure import EXPLANATION
 from ..present.narrative import format_count, format_percent
 from ..present.tables import CountBlock, ReportTable
@@ -22,6 +22,16 @@ def area_entry(ctx: ReportContext, area: str, fy: FinancialYear | None = None) -
     if held is not None:
         return held
     return area_figures(ctx.prep, fy or ctx.fy, area)
+
+
+def revised_note(ctx: ReportContext) -> str:
+    """What ``[r]`` means in a table, for this edition."""
+    previous = (ctx.edition or {}).get("previous")
+    since = f"edition {previous} of this report" if previous else "the last edition"
+    return (
+        f"{REVISED}: revised since {since}; the methodology (section 14) lists each revision "
+        "and its reason."
+    )
 
 
 def view_for(ctx: ReportContext, key: str, area: str | None, compute) -> Any:

@@ -16,7 +16,7 @@ from ..present.disclosure import EXPLANATION
 from ..present.narrative import format_count, format_percent
 from ..present.tables import CountBlock, ReportTable
 from ..report import ReportContext
-from . import hidden_note, quarter_counts, shown_count
+from . import REVISED, hidden_note, quarter_counts, revised_note, shown_count
 
 PERIODS = (*QUARTERS, "year")
 COLUMNS = {**{q: q for q in QUARTERS}, "year": "Year"}
@@ -45,6 +45,9 @@ RAW_COLUMNS: dict[str, tuple[str, str]] = {
     "Compliments": ("compliments", "count"),
     "Learnings": ("learnings", "count"),
 }
+
+# The figures.json keys a published scorecard row shows, where not its own key.
+SHOWN_KEYS: dict[str, tuple[str, ...]] = {"ombudsman": ("ombudsman_upheld", "ombudsman_decisions")}
 
 # The raw (CSV) columns each published scorecard row shows: a cell is hidden when any is.
 SHOWN_FROM: dict[str, tuple[str, ...]] = {
@@ -151,10 +154,20 @@ def _cell(period: dict[str, Any], key: str, how: str) -> str:
 
 def scorecard_table(ctx: ReportContext, area: str) -> ScorecardTable:
     """The area's dashboard: formal, informal, Ombudsman, timescales, justified shares,
-    compliments and learnings by quarter and for the year."""
+    compliments and learnings by quarter and for the year. A figure revised since the last
+    edition is marked ``[r]``."""
     quarters = _quarters(ctx, area)
+    revised = []
+
+    def cell(period: str, key: str, how: str) -> str:
+        text = _cell(quarters[period], key, how)
+        if any(ctx.revised(area, period, k) for k in SHOWN_KEYS.get(key, (key,))):
+            revised.append((period, key))
+            return f"{text} {REVISED}"
+        return text
+
     shown = pd.DataFrame(
-        [[label, *(_cell(quarters[p], key, how) for p in PERIODS)] for label, key, how in ROWS],
+        [[label, *(cell(p, key, how) for p in PERIODS)] for label, key, how in ROWS],
         columns=["Measure", *COLUMNS.values()],
     )
     raw = pd.DataFrame(
@@ -172,6 +185,8 @@ def scorecard_table(ctx: ReportContext, area: str) -> ScorecardTable:
         "Fully and part justified: shares of the Stage 1 complaints with an outcome of fully, "
         f"partly or not justified. {MISSING} means there was nothing to take a share of."
     )
+    if revised:
+        note += f" {revised_note(ctx)}"
     return ScorecardTable(
         name,
         title,

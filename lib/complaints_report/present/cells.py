@@ -11,6 +11,8 @@ MISSING = "\N{EN DASH}"
 """What a reader sees for a missing value."""
 
 SUPPRESSED = "[c]"
+# A published figure revised since the last edition of the report (see run/editions.py).
+REVISED = "[r]"
 """What a reader (and the CSV) sees in place of a figure hidden by disclosure control."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import sys
@@ -29,12 +30,14 @@ from ..params import Params, load_params
 from ..present.display import CHART_DIR, CSV_DIR
 from ..publish.build import Publisher, choose_publisher, publish_index, publish_year
 from ..sections import SECTIONS, Section, find
-from . import cache, kernels, staging
+from . import cache, editions, kernels, staging
 
 log = logging.getLogger(__name__)
 
 KERNEL = kernels.KERNEL
 TO_FILL_IN = "TO FILL IN"
+SHOWS_PROVENANCE = "effectiveness-compliments-and-methodology"
+"""The section whose methodology shows the edition's provenance (run again when it changes)."""
 
 
 class NoDataFolder(DataError):
@@ -313,7 +316,7 @@ def run_year(
     that it imports while the run reads its params, data and cache; ``warm`` is one the caller
     started sooner still (the CLI does, before it imports pandas). The run stops it.
     """
-    started = time.perf_counter()
+    started, began = time.perf_counter(), datetime.now(timezone.utc)
     # Zygote.__exit__ stops the warm process, whichever way the run ends.
     with warm or kernels.warm_up(KERNEL) or contextlib.nullcontext() as warm:
         params = load_params(financial_year, overrides={"data": data})
@@ -336,7 +339,7 @@ def run_year(
             stage = staging.begin(year_dir)
             try:
                 staged = _run_staged(
-                    params, keys, stage, only, workers, progress, publisher, force, warm
+                    params, keys, stage, only, workers, progress, publisher, force, warm, began
                 )
             except DataError:
                 staging.discard(stage)  # nothing in it but a copy of the last good outputs
@@ -367,11 +370,14 @@ class _Keys:
     @classmethod
     def of(cls, params: Params, publisher: Publisher | None) -> _Keys:
         inputs = cache.Inputs.of(params)
-        return cls(
-            cache.year_key(params, inputs),
-            {s.slug: cache.section_key(s, params, inputs) for s in SECTIONS},
-            publisher.key if publisher else "not published",
+        publisher_key = publisher.key if publisher else "not published"
+        sections = {s.slug: cache.section_key(s, params, inputs) for s in SECTIONS}
+        # The methodology shows what the edition was made from: its key includes that too.
+        shown = editions.provenance(params, {}, datetime.now(timezone.utc))
+        sections[SHOWS_PROVENANCE] = cache.sha(
+            sections[SHOWS_PROVENANCE].encode(), editions.shown_part(shown).encode()
         )
+        return cls(cache.year_key(params, inputs), sections, publisher_key)
 
     @property
     def site(self) -> str:
@@ -381,6 +387,16 @@ class _Keys:
             *(self.sections[s.slug].encode() for s in SECTIONS),
             self.publisher.encode(),
         )
+
+
+def _publisher_record(publisher: Publisher | None) -> dict[str, str | None]:
+    if publisher is None:
+        return {"name": None, "quarto_version": None}
+    version = publisher.version
+    return {
+        "name": publisher.kind,
+        "quarto_version": ".".join(map(str, version)) if version else None,
+    }
 
 
 def _up_to_date(keys: _Keys, year_dir: Path, publish: bool) -> bool:
@@ -408,9 +424,11 @@ def _run_staged(
     publisher: Publisher | None,
     force: bool,
     warm: kernels.Zygote | None = None,
+    began: datetime | None = None,
 ) -> RunResult:
     """The run itself, in ``year_dir`` (the staging copy of the year's outputs); ``publisher``
-    None: not published; ``warm``: the zygote the sections' kernels are forked from, if any."""
+    None: not published; ``warm``: the zygote the sections' kernels are forked from, if any;
+    ``began``: when the run started, for its provenance."""
 
     nb_dir = year_dir / "notebooks"
     ykey, keys = run_keys.year, run_keys.sections
@@ -448,6 +466,11 @@ def _run_staged(
             else:
                 before.unlink(missing_ok=True)
             write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+            # Which edition these figures are, and what they revise (the methodology lists it,
+            # the tables mark it).
+            this = editions.edition(year_dir, figures, params)
+            when = (began or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+            write_json_atomic(year_dir / editions.REVISIONS, {**this, "computed": when})
 
             # Every notebook of this run loads this instead of reading and preparing the data again.
             cache.save_context(
@@ -458,6 +481,11 @@ def _run_staged(
             manifest = {}
         manifest["year"] = ykey
         manifest.pop("site", None)
+        this = _this_edition(year_dir, params)
+        record = editions.provenance(
+            params, _publisher_record(publisher), began or datetime.now(timezone.utc)
+        )
+        write_json_atomic(year_dir / editions.PROVENANCE, record)
         try:
             if to_run:
                 _execute_sections(params, to_run, year_dir, workers, progress, result, zygote)
@@ -480,7 +508,23 @@ def _run_staged(
         if not cache.stale_sections(list(SECTIONS), keys, manifest, nb_dir):
             manifest["site"] = run_keys.site
             cache.write_manifest(year_dir, manifest)
+    record = editions.ended(record, datetime.now(timezone.utc))
+    write_json_atomic(year_dir / editions.PROVENANCE, record)
+    if publisher is not None:
+        # A published edition is kept, for the next edition's revisions.
+        editions.keep(year_dir, this, record)
     return result
+
+
+def _this_edition(year_dir: Path, params: Params) -> dict:
+    """The edition the year's figures are (``revisions.json``; worked out from figures.json for
+    outputs a run made before editions were kept)."""
+    path = year_dir / editions.REVISIONS
+    if not path.is_file():
+        figures = json.loads((year_dir / "figures.json").read_text(encoding="utf-8"))
+        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        write_json_atomic(path, {**editions.edition(year_dir, figures, params), "computed": when})
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @contextlib.contextmanager
