@@ -30,6 +30,7 @@ def tiny_context(
     params: str | None = None,
     financial_year: str = "2023-24",
     drop: dict[str, tuple[str, ...]] | None = None,
+    to_quarter: str | None = None,
     **optional: Sequence[dict[str, str]],
 ):
     """The report context of a tiny data set written under ``base``.
@@ -57,6 +58,7 @@ def tiny_context(
         data_dir=str(data),
         output_dir=str(base / "out"),
         params_dir=str(params_dir) if params_dir else None,
+        to_quarter=to_quarter,
     )
 
 

@@ -108,7 +108,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
     from .data.model import DataError
     from .figures.engine import compute_figures, prepare
     from .params import load_params
-    from .run.year import check_coverage, provenance
+    from .run.editions import run_record
+    from .run.year import check_coverage
 
     params = load_params(args.fy, overrides={"data": args.data})
     data_dir = params.data_dir
@@ -148,7 +149,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
     try:
         with year_lock(year_dir, "ask for the figures"):  # not while a run swaps the year in
             write_json_atomic(target, figures)
-            write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+            write_json_atomic(year_dir / "run.json", run_record(params, ds.files))
     except YearBusy as exc:
         print(f"The figures for {params.financial_year} were not written: {exc}", file=sys.stderr)
         return EXIT_BUSY
@@ -187,6 +188,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             publish=not args.no_publish,
             force=args.force,
             warm=args.warm,
+            to_quarter=args.to,
         )
     except YearBusy as exc:
         print(f"The run for {args.financial_year} did not start: {exc}", file=sys.stderr)
@@ -242,8 +244,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from .run.staging import YearBusy, year_lock
 
     try:
-        params = load_params(args.fy)  # loaded once; publishing reads these
-        with year_lock(paths.year_output_dir(params.financial_year, args.out), "publish"):
+        # Loaded once; publishing reads these.
+        params = load_params(args.fy, overrides={"to_quarter": args.to})
+        with year_lock(paths.year_output_dir(params.edition_name, args.out), "publish"):
             site = publish_year(params, args.out, incremental=not args.force)
         publish_index(args.out)
     except YearBusy as exc:
@@ -336,6 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--workers", type=int, metavar="N", help="notebooks at once (default: the CPU count)"
     )
+    r.add_argument(
+        "--to",
+        metavar="QUARTER",
+        choices=["Q1", "Q2", "Q3", "Q4"],
+        help="the in-year pack instead: the year to date, 1 April to the end of QUARTER "
+        "(Q1..Q4), in <out>/<FY>-<QUARTER>/",
+    )
     r.add_argument("--no-progress", action="store_true", help="no progress bar (logs only)")
     r.add_argument("--no-publish", action="store_true", help="stop after executing the notebooks")
     r.add_argument(
@@ -357,6 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with Quarto, render every page again (by default only the pages whose notebooks "
         "changed since the last publish)",
+    )
+    pb.add_argument(
+        "--to",
+        metavar="QUARTER",
+        choices=["Q1", "Q2", "Q3", "Q4"],
+        help="publish the in-year pack run with --to QUARTER (<out>/<FY>-<QUARTER>/)",
     )
     pb.set_defaults(func=cmd_publish)
 

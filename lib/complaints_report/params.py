@@ -20,7 +20,7 @@ from pydantic import (
 
 from . import paths
 from .data.calendar import FinancialYear
-from .sections import SECTIONS, SLUGS
+from .sections import IN_YEAR_PACK, SECTIONS, SLUGS
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +237,8 @@ class ReportInfo(_Strict):
     status: str = "Public"
     recommendation: str | None = None
     reason: str | None = None
+    in_year_title: str = "Children's services complaints: year-to-date report"
+    """The title of the in-year pack (``run FY --to Qn``), before its period's months."""
     word_reference: str | None = None
     """A Word document (.docx, relative to the repository root) whose styles the Word copies of
     the report take: the council's own template. None: the plain default."""
@@ -268,6 +270,14 @@ class Params(_Strict):
     commentary: dict[str, str | None] = Field(default_factory=dict)
     # Why figures changed since the last published edition (see run/editions.py).
     revisions: list[Revision] = Field(default_factory=list)
+    # The in-year pack's own words, by quarter, then by section slug (the annual commentary is
+    # the annual report's): {"Q2": {"quarterly-scorecards": "..."}}.
+    in_year_commentary: dict[Literal["Q1", "Q2", "Q3", "Q4"], dict[str, str | None]] = Field(
+        default_factory=dict
+    )
+    # The in-year pack's period, 1 April to the end of this quarter: set by `run FY --to Qn`,
+    # never in a params file (None: the whole year, the annual report).
+    to_quarter: Literal["Q1", "Q2", "Q3", "Q4"] | None = None
 
     @field_validator("commentary")
     @classmethod
@@ -279,6 +289,18 @@ class Params(_Strict):
             )
         return v
 
+    @field_validator("in_year_commentary")
+    @classmethod
+    def _in_year_sections(cls, v: dict) -> dict:
+        for quarter, by_section in v.items():
+            unknown = [k for k in by_section if k not in IN_YEAR_PACK]
+            if unknown:
+                raise ValueError(
+                    f"{quarter}: section {unknown[0]!r} is not in the in-year pack; its sections "
+                    f"are: {', '.join(IN_YEAR_PACK)}"
+                )
+        return v
+
     @field_validator("financial_year")
     @classmethod
     def _fy(cls, v: str) -> str:
@@ -286,8 +308,20 @@ class Params(_Strict):
 
     @functools.cached_property
     def fy(self) -> FinancialYear:
-        """The year, parsed once (``financial_year`` is its canonical label)."""
-        return FinancialYear.parse(self.financial_year)
+        """The year, or the in-year pack's period of it, parsed once (``financial_year`` is the
+        year's canonical label)."""
+        return FinancialYear.parse(self.financial_year).to(self.to_quarter)
+
+    def section_commentary(self, slug: str) -> str | None:
+        """A section's commentary: the annual report's, or the in-year pack's for its quarter."""
+        if self.to_quarter:
+            return (self.in_year_commentary.get(self.to_quarter) or {}).get(slug)
+        return self.commentary.get(slug)
+
+    @property
+    def edition_name(self) -> str:
+        """The name of the run's outputs folder: ``2023-24``, or ``2023-24-Q2`` for a pack."""
+        return self.financial_year + (f"-{self.to_quarter}" if self.to_quarter else "")
 
     @property
     def data_dir(self) -> Path:
@@ -380,8 +414,30 @@ def load_params(
     else:
         log.warning("no params file for %s (%s): using params/defaults.yml alone", fy, year_path)
     merged["financial_year"] = fy.label
+    if "to_quarter" in merged:
+        raise ParamsError(
+            f"{sources}: 'to_quarter' is not a setting: the in-year pack's period is chosen on "
+            "the command line (complaints-report run FY --to Q2)"
+        )
     if overrides:
         merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None})
+    quarter = merged.get("to_quarter")
+    if quarter:
+        # The pack is titled by its period: "... year-to-date report, April to September 2023".
+        report = dict(merged.get("report") or {})
+        words = report.get("in_year_title") or ReportInfo.model_fields["in_year_title"].default
+        try:
+            period = FinancialYear.parse(merged.get("financial_year", "")).to(quarter)
+        except ValueError:
+            period = None  # validation says what is wrong
+        if period is not None:
+            report["title"] = (
+                f"{words}, {period.months if period.is_period else period.slash_label}"
+            )
+            # The annual report's meeting and recommendation are not the pack's.
+            for key in ("meeting_date", "recommendation", "reason"):
+                report[key] = None
+            merged["report"] = report
     try:
         return Params.model_validate(merged)
     except ValidationError as exc:

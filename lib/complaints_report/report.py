@@ -128,22 +128,40 @@ class ReportContext:
     # --- showing things -------------------------------------------------------------------
     def say(self, *sentences: str) -> None:
         """A paragraph of generated sentences."""
-        show_output(display.paragraph(" ".join(s for s in sentences if s)))
+        show_output(display.paragraph(self.fy.relabel(" ".join(s for s in sentences if s))))
 
     def bullets(self, sentences: list[str]) -> None:
         """A list of generated sentences."""
-        show_output(display.bullet_list([s for s in sentences if s]))
+        show_output(display.bullet_list([self.fy.relabel(s) for s in sentences if s]))
 
     def heading(self, text: str, level: int = 2) -> None:
         """A sub-heading (the page's single h1 is the notebook's first markdown cell)."""
         if not 2 <= level <= 4:
             raise ValueError("sections use h2-h4 below their title")
-        show_output(display.heading(text, level))
+        show_output(display.heading(self.fy.relabel(text), level))
+
+    def _relabelled(self, table: ReportTable) -> ReportTable:
+        """The in-year pack's table: each year's label as the pack's months of that year
+        (see :meth:`FinancialYear.relabel`), in its title, note, headings and cells."""
+        if not self.fy.is_period:
+            return table
+        words = self.fy.relabel
+        frame = table.frame.rename(columns=lambda c: words(c) if isinstance(c, str) else c)
+        frame = frame.apply(lambda col: col.map(lambda v: words(v) if isinstance(v, str) else v))
+        return replace(
+            table,
+            title=words(table.title),
+            note=words(table.note) if table.note else table.note,
+            frame=frame,
+            formats={words(k): v for k, v in table.formats.items()},
+            free_text=tuple(words(c) for c in table.free_text),
+            derived={words(k): words(v) for k, v in table.derived.items()},
+        )
 
     def commentary(self, slug: str) -> None:
         """The analyst's own words for this section, from params (nothing if none)."""
         find(slug)
-        text = (self.params.commentary.get(slug) or "").strip()
+        text = (self.params.section_commentary(slug) or "").strip()
         if text:
             paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
             show_output(display.boxed(paragraphs, css_class="commentary", label="Commentary"))
@@ -205,7 +223,7 @@ class ReportContext:
             return
         if table.free_text:
             table = self.redact(table)
-        table = self.suppress(table)
+        table = self._relabelled(self.suppress(table))
         table.to_csv(self.out_dir / display.CSV_DIR)
         table.describe(self.out_dir / display.CSV_DIR)
         self.shown_tables.append(table.name)
@@ -216,7 +234,8 @@ class ReportContext:
         target = self.out_dir / display.CHART_DIR
         target.mkdir(parents=True, exist_ok=True)
         (target / f"{chart.name}.png").write_bytes(chart.png)
-        show_output(chart)
+        words = self.fy.relabel
+        show_output(replace(chart, alt=words(chart.alt), caption=words(chart.caption)))
 
     def standing_text(self, key: str, level: int | None = None) -> None:
         """The council's standing text ``key`` (params ``standing_text``), under its heading
@@ -279,6 +298,7 @@ def load_context(
     data_dir: str | None = None,
     output_dir: str | None = None,
     params_dir: str | None = None,
+    to_quarter: str | None = None,
 ) -> ReportContext:
     """Everything a section notebook needs for one financial year.
 
@@ -292,6 +312,9 @@ def load_context(
         The year's output folder; default: ``$COMPLAINTS_REPORT_OUTPUT``, else ``outputs/<FY>``.
     params_dir
         Params folder; default the repository's ``params/``.
+    to_quarter
+        ``Q1``..``Q4``: the in-year pack's period, 1 April to the end of that quarter; None:
+        the year.
     """
     # In a notebook's kernel each sentence records the figures it states (see stated.py).
     stated.record(_in_kernel())
@@ -299,9 +322,11 @@ def load_context(
     data_dir = data_dir or os.environ.get("COMPLAINTS_REPORT_DATA") or None
     output_dir = output_dir or os.environ.get("COMPLAINTS_REPORT_OUTPUT") or None
     params = load_params(
-        financial_year, Path(params_dir) if params_dir else None, overrides={"data": data_dir}
+        financial_year,
+        Path(params_dir) if params_dir else None,
+        overrides={"data": data_dir, "to_quarter": to_quarter},
     )
-    out = Path(output_dir) if output_dir else paths.year_output_dir(params.financial_year)
+    out = Path(output_dir) if output_dir else paths.year_output_dir(params.edition_name)
     out.mkdir(parents=True, exist_ok=True)
 
     # A run prepares the year once and every notebook loads it; on its own (JupyterLab, tests)

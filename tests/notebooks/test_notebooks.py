@@ -14,7 +14,7 @@ import pytest
 
 from complaints_report.sections import SECTIONS
 
-NOTEBOOK_PARAMETERS = {"financial_year", "data_dir", "output_dir"}
+NOTEBOOK_PARAMETERS = {"financial_year", "data_dir", "output_dir", "to_quarter"}
 
 
 def test_one_notebook_per_section_in_report_order(repo_root):
@@ -67,6 +67,7 @@ def test_papermill_lists_the_declared_parameters(section):
     params = pm.inspect_notebook(str(section.path))
     assert set(params) == NOTEBOOK_PARAMETERS
     assert params["financial_year"]["default"] == '"2023-24"'
+    assert params["to_quarter"]["default"] == "None"  # the year; "Q2": the in-year pack
 
 
 def test_papermill_help_notebook_on_the_command_line(repo_root):

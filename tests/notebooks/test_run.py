@@ -14,8 +14,8 @@ from complaints_report.cli import main
 from complaints_report.data.loading import load_dataset
 from complaints_report.figures.engine import compute_figures, prepare
 from complaints_report.params import TO_FILL_IN, load_params, new_year
-from complaints_report.run.year import RunFailed, run_year, select_sections
-from complaints_report.sections import SECTIONS
+from complaints_report.run.year import RunFailed, run_year
+from complaints_report.sections import SECTIONS, select_sections
 
 
 @pytest.mark.slow

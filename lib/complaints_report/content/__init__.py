@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..data.calendar import QUARTER_MONTHS, QUARTERS, FinancialYear
+from ..data.calendar import QUARTER_MONTHS, FinancialYear
 from ..figures.engine import area_figures, area_masks, quarter_frame
 from ..present.cells import REVISED, SUPPRESSED
 from ..present.disclosure import EXPLANATION
@@ -28,10 +28,7 @@ def revised_note(ctx: ReportContext) -> str:
     """What ``[r]`` means in a table, for this edition."""
     previous = (ctx.edition or {}).get("previous")
     since = f"edition {previous} of this report" if previous else "the last edition"
-    return (
-        f"{REVISED}: revised since {since}; the methodology (section 14) lists each revision "
-        "and its reason."
-    )
+    return f"{REVISED}: revised since {since}; the methodology lists each revision and its reason."
 
 
 def view_for(ctx: ReportContext, key: str, area: str | None, compute) -> Any:
@@ -46,18 +43,20 @@ def view_for(ctx: ReportContext, key: str, area: str | None, compute) -> Any:
 def quarter_rows(ctx: ReportContext) -> list[str]:
     """Row labels of a table by quarter of the report year: ``Q1 (April–June)`` … ``Q4 (…)``,
     then the whole year (see :func:`year_row`)."""
-    return [f"{q} ({QUARTER_MONTHS[q]})" for q in QUARTERS] + [year_row(ctx)]
+    return [f"{q} ({QUARTER_MONTHS[q]})" for q in ctx.fy.quarters] + [year_row(ctx)]
 
 
 def year_row(ctx: ReportContext) -> str:
-    """The last row of a table by quarter: ``2023-24 (whole year)``."""
-    return f"{ctx.fy} (whole year)"
+    """The last row of a table by quarter: ``2023-24 (whole year)``; in the in-year pack,
+    ``April to September 2023 (year to date)``."""
+    return f"{ctx.fy} ({'year to date' if ctx.fy.is_period else 'whole year'})"
 
 
 def by_quarter(ctx: ReportContext, key: str) -> dict[str, list]:
     """Each area's figures.json ``key`` by quarter of the report year, then for the year, in
     the order of :func:`quarter_rows`: the columns of a quarter-by-area table."""
-    return {a: [ctx.area(a)["quarters"][k][key] for k in [*QUARTERS, "year"]] for a in ctx.areas}
+    keys = [*ctx.fy.quarters, "year"]
+    return {a: [ctx.area(a)["quarters"][k][key] for k in keys] for a in ctx.areas}
 
 
 def quarter_counts(
@@ -69,7 +68,8 @@ def quarter_counts(
 
     figures.json keeps only the shares; disclosure control needs the counts they come from.
     """
-    return quarter_frame(ctx.prep, fy or ctx.fy, area_masks(ctx.prep, area))
+    frame = quarter_frame(ctx.prep, fy or ctx.fy, area_masks(ctx.prep, area))
+    return frame.loc[[*ctx.fy.quarters, "year"]]  # the in-year pack's quarters, then its total
 
 
 def shown_count(value: Any) -> str:

@@ -57,16 +57,22 @@ def _quarter_counts(
     """``none in Q1, 2 in Q2, 1 in Q3 and none in Q4``; with ``ctx`` and ``shown`` (each
     quarter's figure as a disclosure-controlled table shows it), as :func:`said` states them."""
     if ctx is not None and shown is not None:
-        return and_list([f"{said(ctx, values[q], shown[q], none)} in {q}" for q in QUARTERS])
+        return and_list(
+            [f"{said(ctx, values[q], shown[q], none)} in {q}" for q in QUARTERS if q in values]
+        )
     return and_list(
-        [f"{none if not values[q] else format_count(values[q])} in {q}" for q in QUARTERS]
+        [
+            f"{none if not values[q] else format_count(values[q])} in {q}"
+            for q in QUARTERS
+            if q in values
+        ]
     )
 
 
 def _shown_by_quarter(table: ReportTable, column: str) -> dict[str, Any]:
     """A quarterly table's column as shown, by quarter (``Q1``..``Q4``, ``year``)."""
-    values = list(table.frame[column])
-    return {**dict(zip(QUARTERS, values, strict=False)), "year": values[len(QUARTERS)]}
+    values = list(table.frame[column])  # the quarters (of the pack's period), then the year
+    return {**dict(zip(QUARTERS, values[:-1], strict=False)), "year": values[-1]}
 
 
 # --- section 10: children in care ------------------------------------------------------------
@@ -152,7 +158,7 @@ def children_in_care_by_quarter(
     cic = rows[rows["child_in_care"].fillna(False).astype(bool)]
     adv = cic[cic["via_advocate"].fillna(False).astype(bool)]
     out: dict[str, dict[str, int]] = {}
-    for q in QUARTERS:
+    for q in ctx.fy.quarters:
         out[q] = {
             "cases": int(cic.loc[cic["quarter"] == q, "case_ref"].nunique()),
             "via_advocate": int(adv.loc[adv["quarter"] == q, "case_ref"].nunique()),
@@ -167,7 +173,7 @@ def children_in_care_by_quarter(
 def children_in_care_quarter_table(ctx: ReportContext, area: str = SOCIAL_CARE) -> ReportTable:
     """Children in care complaints by quarter of the report year, with those via an advocate."""
     by_q = children_in_care_by_quarter(ctx, area)
-    keys = [*QUARTERS, "year"]
+    keys = [*ctx.fy.quarters, "year"]
     frame = pd.DataFrame(
         {
             "Quarter": quarter_rows(ctx),
@@ -206,13 +212,15 @@ def children_in_care_sentences(ctx: ReportContext, area: str = SOCIAL_CARE) -> l
     history = children_in_care_history(ctx, area)
     n = history[ctx.fy.label] or 0
     before = history[ctx.previous.label]
-    prev = ctx.previous.label
+    prev_words = str(ctx.previous)  # how the report writes them
     if n == 0:
         if before is None:
-            since = f"with no figure for {prev} to compare"
+            since = f"with no figure for {prev_words} to compare"
         else:
             since = (
-                f"against {num.count(before)} in {prev}" if before else f"and none in {prev} either"
+                f"against {num.count(before)} in {prev_words}"
+                if before
+                else f"and none in {prev_words} either"
             )
         return [
             f"In {ctx.fy} there were no complaints from or about children in care in {area}, "
@@ -220,7 +228,7 @@ def children_in_care_sentences(ctx: ReportContext, area: str = SOCIAL_CARE) -> l
         ]
     out = [
         f"In {ctx.fy} there {num.was_were(n)} {num.plural(n, 'complaint')} from or about "
-        f"children in care in {area}, {num.change(n, before, prev)}."
+        f"children in care in {area}, {num.change(n, before, prev_words)}."
     ]
     by_q = children_in_care_by_quarter(ctx, area)
     via = by_q["year"]["via_advocate"]
@@ -239,7 +247,7 @@ def children_in_care_sentences(ctx: ReportContext, area: str = SOCIAL_CARE) -> l
         out.append(f"{NOT_STATED.format(what='How many came through an advocate')}.")
     else:
         out.append(f"{said_via.capitalize()} of the {format_count(n)} came through an advocate.")
-    cases = {q: by_q[q]["cases"] for q in QUARTERS}
+    cases = {q: by_q[q]["cases"] for q in ctx.fy.quarters}
     # Each quarter as the published quarterly table shows it.
     shown = _shown_by_quarter(
         ctx.suppress(children_in_care_quarter_table(ctx, area)), "Children in care complaints"
@@ -271,7 +279,7 @@ def advocacy_providers(ctx: ReportContext) -> dict[str, list[str]]:
 def advocacy_table(ctx: ReportContext) -> ReportTable:
     """New referrals to advocacy by quarter of the report year (dashes when there are none)."""
     refs = ctx.figures["council"]["advocacy_referrals"]  # traced, see stated.py
-    values = [refs.get(q) for q in QUARTERS]
+    values = [refs.get(q) for q in ctx.fy.quarters]
     total = sum(values) if refs else None
     frame = pd.DataFrame(
         {
@@ -433,7 +441,7 @@ def timescales_sentences(ctx: ReportContext, area: str) -> list[str]:
     trend = (
         points_phrase(now["overdue_share"], before_share, ctx.previous.label)
         if before_share is not None or before["overdue_share"] is None
-        else f"against a {ctx.previous.label} share that is not stated, to protect small numbers"
+        else f"against a {ctx.previous} share that is not stated, to protect small numbers"
     )
     if num.hidden(n) or not now_shown:
         said_within, said_over = num.split(n, [within, over])
@@ -518,7 +526,7 @@ def overdue_quarter_chart(ctx: ReportContext) -> Chart:
     t = _target(ctx)
     # The shares the published table shows, so the chart hides what it hides.
     shown = ctx.suppress(overdue_quarter_table(ctx)).frame
-    series = {a: list(shown[a][: len(QUARTERS)]) for a in ctx.areas}
+    series = {a: list(shown[a][: len(ctx.fy.quarters)]) for a in ctx.areas}
     series = {a: [None if _missing(v) else v for v in vals] for a, vals in series.items()}
     told = "; ".join(
         f"{a} " + and_list([("no responses" if v is None else shown_percent(v)) for v in vals])
@@ -527,14 +535,14 @@ def overdue_quarter_chart(ctx: ReportContext) -> Chart:
     hidden = hidden_note(ctx, *series.values())
     return grouped_bars(
         "11-overdue-by-quarter",
-        list(QUARTERS),
+        list(ctx.fy.quarters),
         series,
         title=f"Stage 1 responses over {t} working days",
         ylabel="Share of responses",
         percent=True,
         alt=(
             f"Bar chart: share of Stage 1 responses that took more than {t} working days, "
-            f"by quarter (Q1 to Q4) in {ctx.fy}: {told or 'no service areas in the data set'}."
+            f"by quarter ({ctx.fy.quarters[0]} to {ctx.fy.quarters[-1]}) in {ctx.fy}: {told or 'no service areas in the data set'}."
             f"{hidden}"
         ),
         caption=f"Stage 1 responses over {t} working days, by quarter, {ctx.fy}.{hidden}",
@@ -551,7 +559,9 @@ def overdue_quarter_sentences(ctx: ReportContext, area: str) -> list[str]:
         return [f"The data set holds no {area} records."]
     t = _target(ctx)
     column = ctx.suppress(overdue_quarter_table(ctx)).frame[area]
-    shares = {q: (None if _missing(v) else v) for q, v in zip(QUARTERS, column, strict=False)}
+    shares = {
+        q: (None if _missing(v) else v) for q, v in zip(ctx.fy.quarters, column, strict=False)
+    }
     known = [
         f"{format_percent(v)} in {q}" for q, v in shares.items() if v not in (None, SUPPRESSED)
     ]

@@ -60,7 +60,7 @@ def complainant_table(ctx: ReportContext, area: str) -> ReportTable:
     )
     return ReportTable(
         name=f"07-complainants-{slug(area)}",
-        title=f"{area}: who made the informal and Stage 1 complaints, {ctx.fy.label}",
+        title=f"{area}: who made the informal and Stage 1 complaints, {ctx.fy}",
         frame=pd.DataFrame(rows, columns=columns),
         formats={"Complaints": "count", "Share of those recorded": "percent"},
         note="Shares are of the complaints whose complainant type was recorded.",
@@ -73,22 +73,22 @@ def complainant_table(ctx: ReportContext, area: str) -> ReportTable:
 
 def complainant_sentences(ctx: ReportContext, area: str) -> list[str]:
     """How many complaints recorded who made them, and the largest groups."""
-    fy = ctx.fy.label
+    fy_words = str(ctx.fy)  # how the report writes them
     num = ctx.numbers
     types, missing = _types(ctx, area)
     recorded = sum(types.values())
     total = recorded + missing
     if total == 0:
-        return [f"{area} received no informal or Stage 1 complaints in {fy}."]
+        return [f"{area} received no informal or Stage 1 complaints in {fy_words}."]
     if recorded == 0:
         return [
-            f"{area} received {num.plural(total, 'informal or Stage 1 complaint')} in {fy}; "
+            f"{area} received {num.plural(total, 'informal or Stage 1 complaint')} in {fy_words}; "
             "none recorded who made the complaint."
         ]
     said_recorded, said_missing = num.split(total, [recorded, missing])
     lines = [
         f"Of the {num.plural(total, 'informal and Stage 1 complaint')} "
-        f"about {area} in {fy}, {said_recorded} recorded who made the complaint"
+        f"about {area} in {fy_words}, {said_recorded} recorded who made the complaint"
         + (f" and {said_missing} did not." if missing else ".")
     ]
     # The figures as the table shows them, so that no sentence states what it hides.
@@ -116,7 +116,7 @@ def complainant_sentences(ctx: ReportContext, area: str) -> list[str]:
 
 def complainant_chart(ctx: ReportContext) -> Chart:
     """Horizontal bars: each complainant type's share of the recorded complaints, one bar per area."""
-    fy = ctx.fy.label
+    fy_words = str(ctx.fy)  # how the report writes them
     per_area = {a: _types(ctx, a) for a in ctx.areas}
     totals: dict[str, int] = {}
     for types, _ in per_area.values():
@@ -150,15 +150,15 @@ def complainant_chart(ctx: ReportContext) -> Chart:
         "07-complainant-types",
         categories or [NOT_RECORDED],
         series if categories else {"Complaints": [0]},
-        title=f"Who complained, {fy}",
+        title=f"Who complained, {fy_words}",
         ylabel="Share of complaints whose complainant was recorded (%)",
         alt=(
-            f"Horizontal bar chart: who made the informal and Stage 1 complaints in {fy}, as "
+            f"Horizontal bar chart: who made the informal and Stage 1 complaints in {fy_words}, as "
             f"shares of the complaints whose complainant was recorded. {'; '.join(described)}."
             f"{hidden}"
         ),
         caption=(
-            f"Complainant types, {fy}: shares of the complaints where the complainant was recorded. "
+            f"Complainant types, {fy_words}: shares of the complaints where the complainant was recorded. "
             f"Not recorded: {and_list(missing) if missing else 'none'}.{hidden}"
         ),
         percent=True,
@@ -244,6 +244,8 @@ def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
     Shares are stated as the published table shows them: one it hides is not stated.
     """
     fy, prev = ctx.fy.label, ctx.previous.label
+    fy_words = str(ctx.fy)
+    prev_words = str(ctx.previous)  # how the report writes them
     num = ctx.numbers
     years = _theme_years(ctx, area)
     shown = _shown_theme_years(ctx, area)
@@ -253,10 +255,10 @@ def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
     recorded = sum(themes.values())
     total = recorded + missing
     if total == 0:
-        return [f"{area} received no informal or Stage 1 complaints in {fy}."]
+        return [f"{area} received no informal or Stage 1 complaints in {fy_words}."]
     if not now:
         return [
-            f"{area} received {num.plural(total, 'informal or Stage 1 complaint')} in {fy}; "
+            f"{area} received {num.plural(total, 'informal or Stage 1 complaint')} in {fy_words}; "
             "none recorded a theme."
         ]
 
@@ -268,13 +270,13 @@ def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
     if ok(now[top]):
         b = before.get(top) if before else None
         lines = [
-            f"The most common theme of complaints about {area} in {fy} was {top}: "
+            f"The most common theme of complaints about {area} in {fy_words} was {top}: "
             f"{format_percent(now[top])} of the complaints whose theme was recorded, "
-            f"{points_phrase(now[top], b if ok(b) else None, prev)}."
+            f"{points_phrase(now[top], b if ok(b) else None, prev_words)}."
         ]
     else:
         lines = [
-            f"The most common theme of complaints about {area} in {fy} was {top} "
+            f"The most common theme of complaints about {area} in {fy_words} was {top} "
             f"({NOT_STATED.format(what='its share')})."
         ]
     if before:
@@ -289,17 +291,17 @@ def theme_sentences(ctx: ReportContext, area: str) -> list[str]:
         if up is not None and moves[up] > 0 and up != top:
             parts.append(
                 f"{up} rose the most, to {format_percent(now[up])} from "
-                f"{format_percent(before[up])} in {prev}"
+                f"{format_percent(before[up])} in {prev_words}"
             )
         if down is not None and moves[down] < 0:
             parts.append(
                 f"{down} fell the most, to {format_percent(now[down])} from "
-                f"{format_percent(before[down])} in {prev}"
+                f"{format_percent(before[down])} in {prev_words}"
             )
         if parts:
             lines.append("; ".join(parts) + ".")
     elif not ctx.has_year(prev):
-        lines.append(f"The data set holds no records for {prev} to compare.")
+        lines.append(f"The data set holds no records for {prev_words} to compare.")
     if missing:
         lines.append(
             f"The theme was not recorded for {num.count(missing)} of the "
@@ -409,11 +411,12 @@ def outcome_sentences(ctx: ReportContext, area: str | None) -> list[str]:
     """How many Stage 1 complaints were judged, withdrawn or still open (``area`` None: the whole
     council); :func:`outcome_points` gives the shares."""
     fy = ctx.fy.label
+    fy_words = str(ctx.fy)  # how the report writes them
     where = "across the council" if area is None else f"about {area}"
     s = _outcome_years(ctx, area).get(fy)
     total, withdrawn = _stage1_counts(ctx, area)
     if s is None or total == 0:
-        return [f"No Stage 1 complaints {where} were received in {fy}."]
+        return [f"No Stage 1 complaints {where} were received in {fy_words}."]
     judged = s["judged"]
     still_open = total - judged - withdrawn
     num = ctx.numbers
@@ -428,13 +431,13 @@ def outcome_sentences(ctx: ReportContext, area: str | None) -> list[str]:
     if judged == 0:
         return [
             f"{num.plural(total, 'Stage 1 complaint')} {where} "
-            f"{num.was_were(total)} received in {fy}, "
+            f"{num.was_were(total)} received in {fy_words}, "
             "but none was found fully, partially or not justified"
             + (f" ({and_list(others)})." if others else ".")
         ]
     how_many = "all" if judged == total else said_judged
     return [
-        f"Of the {num.plural(total, 'Stage 1 complaint')} {where} in {fy}, "
+        f"Of the {num.plural(total, 'Stage 1 complaint')} {where} in {fy_words}, "
         f"{how_many} {'were' if how_many in ('some', num.band) else num.was_were(judged)} "
         "found fully, partially or not justified" + (f"; {and_list(others)}." if others else ".")
     ]
@@ -443,6 +446,7 @@ def outcome_sentences(ctx: ReportContext, area: str | None) -> list[str]:
 def outcome_points(ctx: ReportContext, area: str | None) -> list[str]:
     """One line per outcome: ``Fully justified: 11%, up from 7% in 2022-23``."""
     fy, prev = ctx.fy.label, ctx.previous.label
+    prev_words = str(ctx.previous)  # how the report writes them
     years = _outcome_years(ctx, area)
     now, before = years.get(fy), years.get(prev)
     if not now or not now["judged"]:
@@ -456,5 +460,5 @@ def outcome_points(ctx: ReportContext, area: str | None) -> list[str]:
             lines.append(f"{o}: {NOT_STATED.format(what='the share')}.")
             continue
         b = before[o] if has_before and shown.at[prev, o] != SUPPRESSED else None
-        lines.append(f"{o}: {format_percent(now[o])}, {points_phrase(now[o], b, prev)}.")
+        lines.append(f"{o}: {format_percent(now[o])}, {points_phrase(now[o], b, prev_words)}.")
     return lines

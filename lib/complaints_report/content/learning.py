@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data.calendar import QUARTERS
 from ..present.charts import Chart, grouped_bars
 from ..present.narrative import and_list, slug
 from ..present.tables import ReportTable
@@ -48,19 +47,19 @@ def learnings_chart(ctx: ReportContext) -> Chart:
     """Bars of learnings by quarter, one series per area."""
     # The figures the published table shows, so the chart hides what it hides.
     shown = ctx.suppress(learnings_table(ctx)).frame
-    series = {a: list(shown[a][: len(QUARTERS)]) for a in ctx.areas}
+    series = {a: list(shown[a][: len(ctx.fy.quarters)]) for a in ctx.areas}
     told = "; ".join(
         f"{a} {and_list([shown_count(v) for v in vals])}" for a, vals in series.items()
     )
     hidden = hidden_note(ctx, *series.values())
     return grouped_bars(
         "12-learnings-by-quarter",
-        list(QUARTERS),
+        list(ctx.fy.quarters),
         series,
         title="Learnings recorded",
         ylabel="Learnings",
         alt=(
-            f"Bar chart: learnings recorded by quarter (Q1 to Q4) in {ctx.fy}: "
+            f"Bar chart: learnings recorded by quarter ({ctx.fy.quarters[0]} to {ctx.fy.quarters[-1]}) in {ctx.fy}: "
             f"{told or 'no service areas in the records'}.{hidden}"
         ),
         caption=f"Learnings recorded by quarter, {ctx.fy}.{hidden}",
@@ -81,7 +80,10 @@ def learnings_sentences(ctx: ReportContext, area: str) -> list[str]:
     # Each quarter as the published table shows it.
     shown = list(ctx.suppress(learnings_table(ctx)).frame[area])
     by_q = and_list(
-        [f"{said(ctx, quarters[q]['learnings'], shown[i])} in {q}" for i, q in enumerate(QUARTERS)]
+        [
+            f"{said(ctx, quarters[q]['learnings'], shown[i])} in {q}"
+            for i, q in enumerate(ctx.fy.quarters)
+        ]
     )
     return [f"{area} recorded {num.plural(n, 'learning')} in {ctx.fy}, {change}: {by_q}."]
 

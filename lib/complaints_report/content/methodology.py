@@ -122,6 +122,7 @@ def compliments_sentences(ctx: ReportContext) -> list[str]:
     """Compliments to Children's Services and the whole council, against last year."""
     rows = compliments(ctx)
     prev = ctx.previous.label
+    prev_words = str(ctx.previous)  # how the report writes them
     directorate = ctx.params.children_directorate
     num = ctx.numbers
     out = []
@@ -134,7 +135,7 @@ def compliments_sentences(ctx: ReportContext) -> list[str]:
         # A change against the total would give a hidden area's count away.
         hidden_part = num.hidden(*parts_now) and not num.hidden(total)
         compared = (
-            f"against {num.count(before)} in {prev}"
+            f"against {num.count(before)} in {prev_words}"
             if hidden_part and before
             else _compared(total, before, prev, num)
         )
@@ -218,9 +219,20 @@ def definitions(ctx: ReportContext) -> list[str]:
     fy, t = ctx.fy, ctx.params.targets.stage1_working_days
     directorate = ctx.params.children_directorate
     quarters = and_list([f"{q} {QUARTER_MONTHS[q].replace('–', ' to ')}" for q in QUARTERS])
+    if fy.is_period:
+        year = f"{fy.label} runs from {long_date(fy.start)} to 31 March {fy.start_year + 1}"
+        opening = (
+            f"Period: this year-to-date report covers {long_date(fy.start)} to "
+            f"{long_date(fy.end)}, part of financial year {fy.label}; every year it compares "
+            f"with is cut to the same months. Financial year {year}. The quarters are {quarters}."
+        )
+    else:
+        opening = (
+            f"Financial year: {fy} runs from {long_date(fy.start)} to {long_date(fy.end)}. The "
+            f"quarters are {quarters}."
+        )
     out = [
-        f"Financial year: {fy} runs from {long_date(fy.start)} to {long_date(fy.end)}. The quarters are "
-        f"{quarters}.",
+        opening,
         "Period: a complaint record belongs to the period in which it was received; a compliment "
         "to the date it was received; an Ombudsman decision to the date of the decision; an "
         "equality monitoring form to the date it was received.",

@@ -19,7 +19,20 @@ from ..report import ReportContext
 from . import REVISED, hidden_note, quarter_counts, revised_note, shown_count
 
 PERIODS = (*QUARTERS, "year")
-COLUMNS = {**{q: q for q in QUARTERS}, "year": "Year"}
+
+
+def _periods(ctx: ReportContext) -> tuple[str, ...]:
+    """The scorecard's columns as figures.json names them: the quarters of the report's period
+    (all four for the year; to the pack's quarter in the in-year pack), then ``year``."""
+    return (*ctx.fy.quarters, "year")
+
+
+def _heading(ctx: ReportContext, period: str) -> str:
+    """A column's heading: the quarter, or "Year" ("Year to date" in the in-year pack)."""
+    if period != "year":
+        return period
+    return "Year to date" if ctx.fy.is_period else "Year"
+
 
 # Scorecard rows as the published dashboards show them: (label, figures key, how to show it).
 ROWS: tuple[tuple[str, str, str], ...] = (
@@ -120,7 +133,7 @@ class ScorecardTable(ReportTable):
         shown = self.frame.astype(object).reset_index(drop=True)
         hidden = False
         for r, (_, key, _) in enumerate(ROWS):
-            for p, column in enumerate(COLUMNS.values()):
+            for p, column in enumerate(shown.columns[1:]):
                 if any(raw.frame.at[p, c] == SUPPRESSED for c in SHOWN_FROM[key]):
                     shown.at[r, column] = SUPPRESSED
                     hidden = True
@@ -141,7 +154,7 @@ def _quarters(ctx: ReportContext, area: str) -> dict[str, dict[str, Any]]:
     """The area's scorecard figures; zeros (and no shares) for an area absent from the data."""
     if area in ctx.figures["service_areas"]:
         return ctx.area(area)["quarters"]
-    return {p: dict(_EMPTY_PERIOD) for p in PERIODS}
+    return {p: dict(_EMPTY_PERIOD) for p in _periods(ctx)}
 
 
 def _cell(period: dict[str, Any], key: str, how: str) -> str:
@@ -166,17 +179,21 @@ def scorecard_table(ctx: ReportContext, area: str) -> ScorecardTable:
             return f"{text} {REVISED}"
         return text
 
+    periods = _periods(ctx)
     shown = pd.DataFrame(
-        [[label, *(cell(p, key, how) for p in PERIODS)] for label, key, how in ROWS],
-        columns=["Measure", *COLUMNS.values()],
+        [[label, *(cell(p, key, how) for p in periods)] for label, key, how in ROWS],
+        columns=["Measure", *(_heading(ctx, p) for p in periods)],
     )
     raw = pd.DataFrame(
-        [[COLUMNS[p], *(quarters[p][key] for key, _ in RAW_COLUMNS.values())] for p in PERIODS],
+        [
+            [_heading(ctx, p), *(quarters[p][key] for key, _ in RAW_COLUMNS.values())]
+            for p in periods
+        ],
         columns=["Period", *RAW_COLUMNS],
     )
     name = f"04-scorecard-{area_slug(area)}"
-    title = f"{area}: quarterly scorecard, {ctx.fy.label}"
-    months = ", ".join(f"{q} {m}" for q, m in QUARTER_MONTHS.items())
+    title = f"{area}: quarterly scorecard, {ctx.fy}"
+    months = ", ".join(f"{q} {QUARTER_MONTHS[q]}" for q in ctx.fy.quarters)
     note = (
         f"Quarters: {months}. Formal complaints are Stage 1 complaints; informal complaints are "
         "representations resolved outside the statutory process. Ombudsman: decisions upheld "
@@ -208,13 +225,13 @@ def _count_blocks(ctx: ReportContext, area: str) -> tuple[CountBlock, ...]:
     the target; judged complaints are fully, partly plus not justified. The complements (not
     upheld, within target, not justified) are not shown but a share or ratio gives them away."""
     q = quarter_counts(ctx, area)
-    periods = [COLUMNS[p] for p in PERIODS]
+    periods = [_heading(ctx, p) for p in _periods(ctx)]
 
     def block(columns: dict[str, Any], total: str | None = None) -> CountBlock:
         frame = pd.DataFrame(
             {"Period": periods, **{c: [int(v) for v in values] for c, values in columns.items()}}
         )
-        return CountBlock(frame, total_columns=(total,) if total else (), total_rows=("Year",))
+        return CountBlock(frame, total_columns=(total,) if total else (), total_rows=(periods[-1],))
 
     return (
         block(
@@ -258,18 +275,18 @@ def total_sentences(ctx: ReportContext, area: str) -> list[str]:
     year = _quarters(ctx, area)["year"]
     formal, informal = year["formal"], year["informal"]
     total = formal + informal
-    fy = ctx.fy.label
+    fy_words = str(ctx.fy)  # how the report writes them
     if total == 0:
-        return [f"Total complaints about {area} in {fy}: none."]
+        return [f"Total complaints about {area} in {fy_words}: none."]
     n = ctx.numbers
     if n.hidden(formal, informal):
         # The total would give a hidden part away (total minus the other part): parts only.
         return [
-            f"Complaints about {area} in {fy}: {n.count(formal)} formal and "
+            f"Complaints about {area} in {fy_words}: {n.count(formal)} formal and "
             f"{n.count(informal)} informal."
         ]
     return [
-        f"Total complaints about {area} in {fy}: {format_count(total)} "
+        f"Total complaints about {area} in {fy_words}: {format_count(total)} "
         f"({format_count(formal)} formal and {format_count(informal)} informal)."
     ]
 
@@ -278,29 +295,31 @@ def scorecard_chart(ctx: ReportContext, area: str) -> Chart:
     """Grouped bars: the area's formal and informal complaints in each quarter."""
     # The figures the published scorecard shows, so the chart never shows what it hides.
     raw = ctx.suppress(scorecard_table(ctx, area)).raw.frame
-    fy = ctx.fy.label
+    fy_words = str(ctx.fy)  # how the report writes them
     columns = {"Formal (Stage 1)": "Formal complaints", "Informal": "Informal complaints"}
-    series = {label: list(raw[column][: len(QUARTERS)]) for label, column in columns.items()}
+    quarters = ctx.fy.quarters
+    series = {label: list(raw[column][: len(quarters)]) for label, column in columns.items()}
+    whole = "so far this year" if ctx.fy.is_period else "in the year"
 
     def listed(label: str) -> str:
         by_quarter = ", ".join(
-            f"{q} {shown_count(v)}" for q, v in zip(QUARTERS, series[label], strict=True)
+            f"{q} {shown_count(v)}" for q, v in zip(quarters, series[label], strict=True)
         )
-        return f"{by_quarter} ({shown_count(raw[columns[label]].iloc[-1])} in the year)"
+        return f"{by_quarter} ({shown_count(raw[columns[label]].iloc[-1])} {whole})"
 
     hidden = hidden_note(ctx, *series.values())
     alt = (
-        f"Bar chart: formal and informal complaints about {area} by quarter in {fy}. "
+        f"Bar chart: formal and informal complaints about {area} by quarter in {fy_words}. "
         f"Formal: {listed('Formal (Stage 1)')}. Informal: {listed('Informal')}.{hidden}"
     )
     return grouped_bars(
         f"04-complaints-by-quarter-{area_slug(area)}",
-        list(QUARTERS),
+        list(quarters),
         series,
-        title=f"{area}: complaints by quarter, {fy}",
+        title=f"{area}: complaints by quarter, {fy_words}",
         ylabel="Complaints",
         alt=alt,
-        caption=f"Formal and informal complaints about {area} by quarter, {fy}.{hidden}",
+        caption=f"Formal and informal complaints about {area} by quarter, {fy_words}.{hidden}",
     )
 
 
@@ -312,7 +331,7 @@ def overview(ctx: ReportContext) -> list[str]:
         return [f"The data set holds no {directorate} records, so there are no scorecards."]
     names = areas[0] if len(areas) == 1 else ", ".join(areas[:-1]) + f" and {areas[-1]}"
     return [
-        f"There is one scorecard for each {directorate} area in {ctx.fy.label}: {names}."
+        f"There is one scorecard for each {directorate} area in {ctx.fy}: {names}."
         if len(areas) > 1
-        else f"There is one {directorate} area in {ctx.fy.label}: {names}."
+        else f"There is one {directorate} area in {ctx.fy}: {names}."
     ]

@@ -144,10 +144,12 @@ def _as_figures(
 def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
     """How the area's representations, Stage 1 complaints and escalations compare with last year."""
     fy, prev = ctx.fy.label, ctx.previous.label
+    fy_words = str(ctx.fy)
+    prev_words = str(ctx.previous)  # how the report writes them
     years = statutory_years(ctx, area)
     now, before = years[fy], years.get(prev)
     if now is None:
-        return [f"The data set holds no complaint records for {fy}."]
+        return [f"The data set holds no complaint records for {fy_words}."]
     # The same counts as figures.json holds them, so that each sentence records its figures.
     now, before = _as_figures(ctx, area, fy, now), _as_figures(ctx, area, prev, before)
 
@@ -157,14 +159,14 @@ def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
     num = ctx.numbers
     if now["Informal"] == 0 and now["Stage 1"] == 0:
         lines = [
-            f"{area} had no representations (informal complaints) or Stage 1 complaints in {fy}."
+            f"{area} had no representations (informal complaints) or Stage 1 complaints in {fy_words}."
         ]
     else:
         lines = [
-            f"In {fy} {area} had {num.plural(now['Informal'], 'representation')} (informal "
-            f"complaints), {num.change(now['Informal'], b('Informal'), prev)}, and "
+            f"In {fy_words} {area} had {num.plural(now['Informal'], 'representation')} (informal "
+            f"complaints), {num.change(now['Informal'], b('Informal'), prev_words)}, and "
             f"{num.plural(now['Stage 1'], 'Stage 1 complaint')}, "
-            f"{num.change(now['Stage 1'], b('Stage 1'), prev)}."
+            f"{num.change(now['Stage 1'], b('Stage 1'), prev_words)}."
         ]
     s2, s3 = now["Stage 2"], now["Stage 3"]
     if s2 or s3:
@@ -173,7 +175,7 @@ def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
             f"{num.count(s3) if s3 else 'none'} to Stage 3."
         )
     else:
-        lines.append(f"No complaint went to Stage 2 or Stage 3 in {fy}.")
+        lines.append(f"No complaint went to Stage 2 or Stage 3 in {fy_words}.")
     n, upheld = now["ombudsman_decisions"], now["ombudsman_upheld"]
     if n:
         lines.append(
@@ -184,7 +186,7 @@ def statutory_sentences(ctx: ReportContext, area: str) -> list[str]:
             f"({NOT_STATED.format(what='how many it upheld')})."
         )
     else:
-        lines.append(f"The Ombudsman made no decisions about {area} in {fy}.")
+        lines.append(f"The Ombudsman made no decisions about {area} in {fy_words}.")
     return lines
 
 
@@ -237,10 +239,10 @@ def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
     if any(c["outcome"] is None for c in cases):
         note += " – : not yet known (the case is still open)."
     if not cases:
-        note = f"No complaint about {area} went to Stage 2 or Stage 3 in {ctx.fy.label}."
+        note = f"No complaint about {area} went to Stage 2 or Stage 3 in {ctx.fy}."
     table = ReportTable(
         name=f"05-stage2-cases-{slug(area)}",
-        title=f"{area}: Stage 2 and Stage 3 cases, {ctx.fy.label}",
+        title=f"{area}: Stage 2 and Stage 3 cases, {ctx.fy}",
         frame=pd.DataFrame(rows, columns=columns),
         formats={column: "money" for column in COST_COLUMNS.values()},
         note=note,
@@ -255,23 +257,27 @@ def stage2_table(ctx: ReportContext, area: str) -> ReportTable:
 def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
     """Cases accepted at Stage 2 against last year, those still open, and what they cost."""
     fy, prev = ctx.fy.label, ctx.previous.label
+    fy_words = str(ctx.fy)
+    prev_words = str(ctx.previous)  # how the report writes them
     years = statutory_years(ctx, area)
     now, before = years[fy], years.get(prev)
     if now is None:
-        return [f"The data set holds no complaint records for {fy}."]
+        return [f"The data set holds no complaint records for {fy_words}."]
     # The same counts as figures.json holds them, so that each sentence records its figures.
     now, before = _as_figures(ctx, area, fy, now), _as_figures(ctx, area, prev, before)
     num = ctx.numbers
     s2 = now["Stage 2"]
     s2_before = None if before is None else before["Stage 2"]
     if s2 == 0 and s2_before == 0:
-        lines = [f"No case was accepted at Stage 2 in {fy}, as in {prev}."]
+        lines = [f"No case was accepted at Stage 2 in {fy_words}, as in {prev_words}."]
     elif s2 == 0:
-        lines = [f"No case was accepted at Stage 2 in {fy}, {num.against(0, s2_before, prev)}."]
+        lines = [
+            f"No case was accepted at Stage 2 in {fy_words}, {num.against(0, s2_before, prev_words)}."
+        ]
     else:
         lines = [
-            f"{num.plural(s2, 'case')} {num.was_were(s2)} accepted at Stage 2 in {fy}, "
-            f"{num.against(s2, s2_before, prev)}."
+            f"{num.plural(s2, 'case')} {num.was_were(s2)} accepted at Stage 2 in {fy_words}, "
+            f"{num.against(s2, s2_before, prev_words)}."
         ]
     if now["Stage 3"]:
         lines.append(
@@ -292,11 +298,11 @@ def stage2_sentences(ctx: ReportContext, area: str) -> list[str]:
     if then is not None and before_total is not None:
         before_total = round(sum(then["stage2_costs"].values()), 2)
     if total == 0 and not cases:
-        lines.append(f"There were no Stage 2 or Stage 3 costs in {fy}.")
+        lines.append(f"There were no Stage 2 or Stage 3 costs in {fy_words}.")
         return lines
-    compare = "" if before_total is None else f", {_money_against(total, before_total, prev)}"
+    compare = "" if before_total is None else f", {_money_against(total, before_total, prev_words)}"
     lines.append(
-        f"The overall cost of the Stage 2 and Stage 3 investigations in {fy} was "
+        f"The overall cost of the Stage 2 and Stage 3 investigations in {fy_words} was "
         f"{format_money(total)}{compare}."
     )
     lines.append(
@@ -350,7 +356,7 @@ def ombudsman_table(ctx: ReportContext) -> ReportTable:
     }
     return ReportTable(
         name="06-ombudsman-decisions",
-        title=f"Ombudsman decisions and remedies, {ctx.fy.label}",
+        title=f"Ombudsman decisions and remedies, {ctx.fy}",
         frame=frame,
         formats={
             "Decisions": "count",
@@ -389,15 +395,17 @@ def _children_remedies(ctx: ReportContext, label: str) -> float:
 def ombudsman_sentences(ctx: ReportContext) -> list[str]:
     """Council-wide decisions and upheld, children's services' share and remedy total."""
     fy, prev = ctx.fy.label, ctx.previous.label
+    fy_words = str(ctx.fy)
+    prev_words = str(ctx.previous)  # how the report writes them
     council = ctx.figures["council"]
     n, upheld = council["ombudsman_decisions"], council["ombudsman_upheld"]
     if n == 0:
-        return [f"The Ombudsman made no decisions about the council in {fy}."]
+        return [f"The Ombudsman made no decisions about the council in {fy_words}."]
     num = ctx.numbers
     # Upheld is stated only when it and the decisions not upheld (the rest) are not hidden.
     stated = not num.hidden_rest(upheld, n)
     lines = [
-        f"Across the council, the Ombudsman decided {num.plural(n, 'complaint')} in {fy}"
+        f"Across the council, the Ombudsman decided {num.plural(n, 'complaint')} in {fy_words}"
         + (
             f" and upheld {num.count(upheld) if upheld else 'none'}."
             if stated
@@ -431,26 +439,28 @@ def ombudsman_sentences(ctx: ReportContext) -> list[str]:
     remedies = _children_remedies(ctx, fy)
     before = _children_remedies(ctx, prev) if ctx.has_year(prev) else None
     if remedies or before:
-        compare = "" if before is None else f", {_money_against(remedies, before, prev)}"
+        compare = "" if before is None else f", {_money_against(remedies, before, prev_words)}"
         lines.append(
             f"Remedies for children's services decisions came to {format_money(remedies)}{compare}."
         )
     else:
         lines.append(
-            f"The Ombudsman asked for no financial remedy for children's services in {fy}."
+            f"The Ombudsman asked for no financial remedy for children's services in {fy_words}."
         )
     return lines
 
 
 def ombudsman_area_sentences(ctx: ReportContext, area: str) -> list[str]:
     """An area's decisions and upheld decisions against last year, and its remedies."""
-    fy, prev = ctx.fy.label, ctx.previous.label
+    prev = ctx.previous.label
+    fy_words = str(ctx.fy)
+    prev_words = str(ctx.previous)  # how the report writes them
     o = area_entry(ctx, area)["ombudsman"]
     n, upheld = o["decisions"], o["upheld"]
     if n == 0:
-        return [f"The Ombudsman made no decisions about {area} in {fy}."]
+        return [f"The Ombudsman made no decisions about {area} in {fy_words}."]
     num = ctx.numbers
-    line = f"The Ombudsman decided {num.plural(n, 'complaint')} about {area} in {fy}" + (
+    line = f"The Ombudsman decided {num.plural(n, 'complaint')} about {area} in {fy_words}" + (
         f" and upheld {num.count(upheld) if upheld else 'none'}"
         if not num.hidden_rest(upheld, n)
         else f" ({NOT_STATED.format(what='how many it upheld')})"
@@ -458,9 +468,9 @@ def ombudsman_area_sentences(ctx: ReportContext, area: str) -> list[str]:
     if ctx.has_year(prev):
         b = area_entry(ctx, area, ctx.previous)["ombudsman"]
         line += f" ({num.count(b['decisions'])} decided" + (
-            f" and {num.count(b['upheld'])} upheld in {prev})"
+            f" and {num.count(b['upheld'])} upheld in {prev_words})"
             if not num.hidden_rest(b["upheld"], b["decisions"])
-            else f" in {prev})"
+            else f" in {prev_words})"
         )
     lines = [line + "."]
     if upheld:
@@ -483,19 +493,19 @@ def upheld_intro(ctx: ReportContext) -> list[str]:
     """What the tables of upheld decisions show, or that there are none."""
     areas = upheld_areas(ctx)
     if not areas:
-        return [f"The Ombudsman upheld no complaints about children's services in {ctx.fy.label}."]
+        return [f"The Ombudsman upheld no complaints about children's services in {ctx.fy}."]
     parts = [len(view_for(ctx, "ombudsman_upheld", a, ombudsman_upheld)) for a in areas]
     lines = [
         f"The {'table lists' if len(areas) == 1 else 'tables list'} the "
         f"{ctx.numbers.plural_total(parts, 'upheld decision')} about children's services in "
-        f"{ctx.fy.label}: the "
+        f"{ctx.fy}: the "
         "remedy, the complaint in brief and the service improvements the Ombudsman recommended."
     ]
     withheld = [a for a in areas if _upheld_withheld(ctx, a)]
     if len(withheld) == len(areas):
         lines = [
             f"The Ombudsman upheld {ctx.numbers.plural_total(parts, 'complaint')} about "
-            f"children's services in {ctx.fy.label}. The decisions are not listed: there are too "
+            f"children's services in {ctx.fy}. The decisions are not listed: there are too "
             "few to publish without risk of identifying the people involved."
         ]
     elif withheld:
@@ -532,11 +542,11 @@ def upheld_table(ctx: ReportContext, area: str) -> ReportTable:
     note = (
         f"Total of financial remedies: {format_money(total)}."
         if recs
-        else f"The Ombudsman upheld no complaints about {area} in {ctx.fy.label}."
+        else f"The Ombudsman upheld no complaints about {area} in {ctx.fy}."
     )
     table = ReportTable(
         name=f"06-ombudsman-upheld-{slug(area)}",
-        title=f"{area}: upheld Ombudsman decisions, {ctx.fy.label}",
+        title=f"{area}: upheld Ombudsman decisions, {ctx.fy}",
         frame=frame,
         note=note,
         free_text=("Remedy", "Complaint in brief", "Service improvement recommendations"),

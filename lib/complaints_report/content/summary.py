@@ -32,7 +32,13 @@ def cover_table(ctx: ReportContext) -> ReportTable:
     items: list[tuple[str, str | None]] = [
         ("Report", r.title),
         ("Council", ctx.params.council),
-        ("Period covered", f"{fy.label}: {long_date(fy.start)} to {long_date(fy.end)}"),
+        (
+            "Period covered",
+            f"{long_date(fy.start)} to {long_date(fy.end)}, the year to date of financial year "
+            f"{fy.label}"
+            if fy.is_period
+            else f"{fy.label}: {long_date(fy.start)} to {long_date(fy.end)}",
+        ),
         ("Committee", r.committee),
         ("Meeting date", long_date(r.meeting_date, weekday=True) if r.meeting_date else None),
         ("Portfolio holder", r.portfolio_holder),
@@ -54,6 +60,15 @@ def cover_table(ctx: ReportContext) -> ReportTable:
 def introduction(ctx: ReportContext) -> list[str]:
     """What the report covers, in the words of the published reports' opening paragraph."""
     fy = ctx.fy
+    if fy.is_period:
+        return [
+            "This year-to-date report gives the numbers, types and outcomes of the complaints "
+            f"made about {ctx.params.council}'s services from {long_date(fy.start)} to "
+            f"{long_date(fy.end)}, the first {('quarter', 'two quarters', 'three quarters')[fy.last_quarter - 1]} "
+            f"of financial year {fy.label}, each against the same months of the year before.",
+            f"The key messages below are for {ctx.params.children_directorate}, whose complaints "
+            "the statutory procedure covers; the council-wide figures follow them for context.",
+        ]
     return [
         f"This annual report gives the numbers, types and outcomes of the complaints made about "
         f"{ctx.params.council}'s services from {long_date(fy.start)} to {long_date(fy.end)} "
@@ -105,10 +120,11 @@ def _area_counts(figures: dict[str, Any] | None, area: str) -> tuple[int, int] |
 
 def childrens_services(ctx: ReportContext) -> list[str]:
     """One sentence per Children's Services area: complaints this year against last year."""
-    fy, prev = ctx.fy.label, ctx.previous.label
+    fy_words = str(ctx.fy)
+    prev_words = str(ctx.previous)  # how the report writes them
     before = _previous_figures(ctx)
     if not ctx.areas:
-        return [f"No {ctx.params.children_directorate} complaints were recorded in {fy}."]
+        return [f"No {ctx.params.children_directorate} complaints were recorded in {fy_words}."]
     lines = []
     num = ctx.numbers
     for area in ctx.areas:
@@ -116,20 +132,20 @@ def childrens_services(ctx: ReportContext) -> list[str]:
         total = formal + informal
         then = _area_counts(before, area)
         if before is None:
-            compare = change_phrase(total, None, prev)
+            compare = change_phrase(total, None, prev_words)
         else:
             # An area present in the data set but with no records last year had none then.
             was = sum(then) if then else 0
             compare = (
-                f"against {num.count(was)} in {prev}"  # a change would reveal a hidden part
+                f"against {num.count(was)} in {prev_words}"  # a change would reveal a hidden part
                 if was and num.hidden(formal, informal)
-                else num.change(total, was, prev)
+                else num.change(total, was, prev_words)
             )
         if total == 0:
-            lines.append(f"{area} received no complaints in {fy} ({compare}).")
+            lines.append(f"{area} received no complaints in {fy_words} ({compare}).")
             continue
         lines.append(
-            f"{area} received {num.plural_total([formal, informal], 'complaint')} in {fy} "
+            f"{area} received {num.plural_total([formal, informal], 'complaint')} in {fy_words} "
             f"({num.count(formal)} formal and {num.count(informal)} informal), {compare}."
         )
     return lines
@@ -161,7 +177,7 @@ def financial_table(ctx: ReportContext) -> ReportTable:
     return ReportTable(
         "03-financial-implications",
         f"Ombudsman remedies and independent investigation costs, council-wide, "
-        f"{list(remedies)[-1]} to {ctx.fy.label}",
+        f"{list(remedies)[-1]} to {ctx.fy}",
         frame,
         formats={
             "Ombudsman remedies paid": "money",
@@ -199,15 +215,16 @@ def earlier_years(history: dict[str, float | None], this_year: str) -> str:
 def financial_sentences(ctx: ReportContext) -> list[str]:
     """Remedies and investigation costs this year against the two years before."""
     fy = ctx.fy.label
+    fy_words = str(ctx.fy)  # how the report writes them
     remedies = _money_history(ctx, "remedy_history")
     costs = _money_history(ctx, "stage2_cost_history")
     paid = remedies[fy] or 0.0
     spent = costs[fy] or 0.0
     lines = [
         (
-            f"The council paid {format_money(paid)} in Ombudsman remedies in {fy}"
+            f"The council paid {format_money(paid)} in Ombudsman remedies in {fy_words}"
             if paid
-            else f"The council paid no Ombudsman remedies in {fy}"
+            else f"The council paid no Ombudsman remedies in {fy_words}"
         )
         + earlier_years(remedies, fy)
         + ".",
@@ -220,10 +237,10 @@ def financial_sentences(ctx: ReportContext) -> list[str]:
     lines.append(
         (
             f"Independent investigation of Stage 2 and Stage 3 complaints cost "
-            f"{format_money(spent)} in {fy}"
+            f"{format_money(spent)} in {fy_words}"
             if spent
             else f"No independent investigation costs were recorded for Stage 2 and Stage 3 "
-            f"complaints in {fy}"
+            f"complaints in {fy_words}"
         )
         + earlier_years(costs, fy)
         + "."

@@ -60,7 +60,7 @@ def history(ctx: ReportContext, area: str | None, stage: str) -> dict[str, dict[
     """The stage's counts by quarter (``Q1``..``Q4``) and by year (labels, newest first); a year
     the data set does not reach is None."""
     rows = view_for(ctx, "statutory_timescales", area, statutory_timescales)[stage]
-    out: dict[str, dict[str, Any] | None] = {q: rows[q] for q in QUARTERS}
+    out: dict[str, dict[str, Any] | None] = {q: rows[q] for q in ctx.fy.quarters}
     for i in range(3):
         y = ctx.fy.previous(i)
         out[y.label] = rows.get(y.label) if ctx.has_year(y) else None
@@ -85,7 +85,7 @@ def _traced(
     if area is not None:
         table = f"11-{slug(stage)}-timescales-{slug(area)}"
         columns = _columns(ctx, stage)
-        for q, label in zip(QUARTERS, quarter_rows(ctx), strict=False):
+        for q, label in zip(ctx.fy.quarters, quarter_rows(ctx), strict=False):
             row = out[q]
             if row is not None:
                 out[q] = {
@@ -127,12 +127,12 @@ def _rows(ctx: ReportContext, area: str, stage: str) -> list[tuple[str, dict[str
     """(row label, counts) for the table: the quarters, the report year, the years before."""
     h = history(ctx, area, stage)
     labels = quarter_rows(ctx)
-    rows = [(labels[i], h[q]) for i, q in enumerate(QUARTERS)]
+    rows = [(labels[i], h[q]) for i, q in enumerate(ctx.fy.quarters)]
     rows.append((labels[-1], h[ctx.fy.label]))
     for i in (1, 2):
         y = ctx.fy.previous(i)
         if h[y.label] is not None:
-            rows.append((y.label, h[y.label]))
+            rows.append((str(y), h[y.label]))
     return rows  # type: ignore[return-value]
 
 
@@ -150,8 +150,9 @@ def stage_table(ctx: ReportContext, area: str, stage: str) -> ReportTable:
     # Disclosure control: responses are within + extended + over; the unagreed extensions are
     # part of the extended; each quarter adds up to the year. The years before stand alone.
     year = quarter_rows(ctx)[-1]
-    quarters = [r for r, _ in rows[: len(QUARTERS) + 1]]
-    years = [r for r, _ in rows[len(QUARTERS) :]]
+    n = len(ctx.fy.quarters)
+    quarters = [r for r, _ in rows[: n + 1]]
+    years = [r for r, _ in rows[n:]]
     by_label = dict(rows)
     parts = [k for k in ("within_limit", "extended", "over") if k in cols]
 
@@ -350,25 +351,25 @@ def stage_sentences(ctx: ReportContext, area: str, stage: str) -> list[str]:
     if before is not None and before["responded"] and n and stage == "Stage 1":
         cell_now = row[cols["within_limit"]]
         cell_before = (
-            shown.loc[ctx.previous.label, cols["within_limit"]]
-            if ctx.previous.label in shown.index
+            shown.loc[str(ctx.previous), cols["within_limit"]]
+            if str(ctx.previous) in shown.index
             else SUPPRESSED
         )
         if SUPPRESSED not in (
             cell_now,
             cell_before,
             row[cols["responded"]],
-            shown.loc[ctx.previous.label, cols["responded"]],
+            shown.loc[str(ctx.previous), cols["responded"]],
         ):
             out.append(
                 f"The share answered within {setting(first)} working days was "
                 f"{format_percent(now['within_limit'] / n)}, against "
                 f"{format_percent(before['within_limit'] / before['responded'])} in "
-                f"{ctx.previous.label}."
+                f"{ctx.previous}."
             )
         else:
             out.append(
-                f"The shares within {setting(first)} working days in {ctx.fy} and {ctx.previous.label} "
+                f"The shares within {setting(first)} working days in {ctx.fy} and {ctx.previous} "
                 f"{NOT_STATED.format(what='')[1:]}"
             )
     return out

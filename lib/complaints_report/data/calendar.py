@@ -22,13 +22,27 @@ QUARTER_MONTHS = {
 }
 
 _FY_PATTERN = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
+_LABEL = re.compile(r"(?<![Ff]inancial year )(?<![\d/-])(\d{4})[-/](\d{2})(?![\d/-])")
 
 
 @dataclass(frozen=True, order=True)
 class FinancialYear:
-    """An English local-government financial year, 1 April to 31 March, labelled ``2023-24``."""
+    """An English local-government financial year, 1 April to 31 March, labelled ``2023-24``;
+    or, with ``last_quarter`` below 4, the part of it from 1 April to the end of that quarter
+    (the in-year pack's period: ``run FY --to Q2``).
+
+    ``label`` names the year whatever the period (it keys figures and files); ``str()`` and
+    ``slash_label`` are how the report writes the period: ``2023-24`` and ``2023/24`` for a
+    whole year, ``April to September 2023`` for the year to the end of Q2. The year before is
+    the same period of the year before, so every comparison is like for like.
+    """
 
     start_year: int
+    last_quarter: int = 4
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.last_quarter <= 4:
+            raise ValueError(f"a period ends at the end of Q1 to Q4, not Q{self.last_quarter}")
 
     @classmethod
     def parse(cls, text: str | FinancialYear) -> FinancialYear:
@@ -47,14 +61,43 @@ class FinancialYear:
             )
         return cls(first)
 
+    def to(self, quarter: str | None) -> FinancialYear:
+        """The period from 1 April to the end of ``quarter`` (``Q1``..``Q4``); None: the year."""
+        if quarter is None:
+            return FinancialYear(self.start_year)
+        if quarter not in QUARTERS:
+            raise ValueError(f"quarter {quarter!r} is not one of {', '.join(QUARTERS)}")
+        return FinancialYear(self.start_year, QUARTERS.index(quarter) + 1)
+
+    @property
+    def is_period(self) -> bool:
+        """Whether this is part of the year (Q1 to Q3) rather than all of it."""
+        return self.last_quarter < 4
+
+    @property
+    def quarters(self) -> tuple[str, ...]:
+        """The quarters inside the period: ``("Q1", "Q2")`` to Q2; all four for the year."""
+        return QUARTERS[: self.last_quarter]
+
     @property
     def label(self) -> str:
         return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
 
     @property
     def slash_label(self) -> str:
-        """``2023/24``, the form the published reports use in prose."""
+        """``2023/24``, the form the published reports use in prose (the period's months for
+        part of a year: ``April to September 2023``)."""
+        if self.is_period:
+            return self.months
         return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def months(self) -> str:
+        """``April to September 2023``; ``April 2023 to March 2024`` for a whole year."""
+        end = self.end
+        if end.year == self.start_year:
+            return f"April to {end:%B %Y}"
+        return f"April {self.start_year} to {end:%B %Y}"
 
     @property
     def start(self) -> date:
@@ -62,13 +105,15 @@ class FinancialYear:
 
     @property
     def end(self) -> date:
+        if self.is_period:
+            return self.quarter_bounds(QUARTERS[self.last_quarter - 1])[1]
         return date(self.start_year + 1, 3, 31)
 
     def previous(self, n: int = 1) -> FinancialYear:
-        return FinancialYear(self.start_year - n)
+        return FinancialYear(self.start_year - n, self.last_quarter)
 
     def next(self, n: int = 1) -> FinancialYear:
-        return FinancialYear(self.start_year + n)
+        return FinancialYear(self.start_year + n, self.last_quarter)
 
     def quarter_bounds(self, quarter: str) -> tuple[date, date]:
         """First and last day of ``Q1``..``Q4`` of this year."""
@@ -78,12 +123,28 @@ class FinancialYear:
         return first.date(), last.date()
 
     def contains(self, dates: pd.Series) -> pd.Series:
-        """Boolean mask: which of ``dates`` fall in this year (NaT is False)."""
+        """Boolean mask: which of ``dates`` fall in this year, or period (NaT is False)."""
         d = pd.to_datetime(dates).dt.normalize()
         return (d >= pd.Timestamp(self.start)) & (d <= pd.Timestamp(self.end))
 
     def __str__(self) -> str:
-        return self.label
+        return self.slash_label if self.is_period else self.label
+
+    def relabel(self, text: str) -> str:
+        """``text`` as the in-year pack writes it: each year's label (``2022-23``, ``2022/23``)
+        becomes the pack's months of that year (``April to September 2022``), since every
+        figure of the pack is for those months; "financial year 2023-24" stays as it is.
+        Unchanged for a whole year."""
+        if not self.is_period:
+            return text
+
+        def months(m: re.Match) -> str:
+            first = int(m.group(1))
+            if int(m.group(2)) != (first + 1) % 100:
+                return m.group(0)  # not a year's label (a date such as 2023-09-30)
+            return FinancialYear(first, self.last_quarter).months
+
+        return _LABEL.sub(months, text)
 
 
 def long_date(d: date, weekday: bool = False) -> str:

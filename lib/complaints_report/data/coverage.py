@@ -49,7 +49,7 @@ class Coverage:
         if self.first is None:
             return list(QUARTERS)
         out = []
-        for q in QUARTERS:
+        for q in self.fy.quarters:
             start, end = self.fy.quarter_bounds(q)
             if start < self.covered_from or end > self.covered_to:
                 out.append(q)
@@ -85,7 +85,8 @@ class Coverage:
         return (
             f"The export's complaint records run from {self.span()}, so it covers only part of "
             f"{self.fy}: {named} {'is' if len(quarters) == 1 else 'are'} incomplete, and the "
-            "year's counts are lower than a full year's would be."
+            f"{'period' if self.fy.is_period else 'year'}'s counts are lower than a full "
+            f"{'period' if self.fy.is_period else 'year'}'s would be."
         )
 
 

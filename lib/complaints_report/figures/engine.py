@@ -121,6 +121,12 @@ PERIOD_COLUMNS: dict[str, str] = {
 def prepare(ds: Dataset, params: Params) -> Prepared:
     """Add financial year, quarter, working days, overdue flag and report theme to each table."""
     frames = {name: _with_period(ds.table(name), PERIOD_COLUMNS[name]) for name in TABLES}
+    if params.fy.is_period:
+        # The in-year pack: every year is cut to the same months (1 April to the end of the
+        # pack's quarter), so that each figure, and each comparison with the year before, is
+        # of the same period.
+        inside = list(params.fy.quarters)
+        frames = {name: f[f["quarter"].isin(inside).to_numpy()] for name, f in frames.items()}
     c = frames["complaints"]
     c["working_days"] = working_days(c["received_date"], c["responded_date"])
     # Stage 3's statutory clock runs from the request to the review panel.
@@ -517,12 +523,21 @@ def comparison_file(financial_year: FinancialYear) -> str:
 
 
 def compute_figures(prep: Prepared, financial_year: str | FinancialYear) -> dict[str, Any]:
-    """figures.json for one financial year, exactly as the data contract specifies."""
+    """figures.json for one financial year, exactly as the data contract specifies; for the
+    in-year pack's period (the params' ``to_quarter``), 1 April to that quarter's end, with
+    the quarters inside it and ``year`` their total."""
     fy = FinancialYear.parse(financial_year)
+    fy = FinancialYear(fy.start_year, prep.params.fy.last_quarter)  # prep holds that period only
+    areas = {a: area_figures(prep, fy, a) for a in prep.areas}
+    if fy.is_period:
+        for entry in areas.values():
+            entry["quarters"] = {
+                q: v for q, v in entry["quarters"].items() if q in fy.quarters or q == "year"
+            }
     return {
         "schema": SCHEMA_VERSION,
         "financial_year": fy.label,
         "period": {"start": fy.start.isoformat(), "end": fy.end.isoformat()},
-        "service_areas": {a: area_figures(prep, fy, a) for a in prep.areas},
+        "service_areas": areas,
         "council": council_figures(prep, fy),
     }

@@ -12,8 +12,9 @@ from pathlib import Path
 import yaml
 
 from .. import paths
+from ..data.calendar import long_date
 from ..params import Params
-from ..sections import SECTIONS, Section
+from ..sections import SECTIONS, Section, in_year_section, sections_for
 from .headlines import headlines, headlines_html, read_figures, year_before
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ class PublishError(Exception):
 class Chapter:
     section: Section
     part: str | None
+    number: int = 0
+    """Its number in the book, as readers see it (the in-year pack numbers its sections 1 to 9,
+    as Quarto does)."""
 
     @property
     def page(self) -> str:
@@ -55,7 +59,7 @@ def read_book(root: Path | None = None) -> tuple[dict, list[Chapter]]:
     def add(entry, part):
         if isinstance(entry, str):
             if entry in by_file:
-                chapters.append(Chapter(by_file[entry], part))
+                chapters.append(Chapter(by_file[entry], part, len(chapters) + 1))
             elif not entry.startswith("index."):
                 raise PublishError(f"{path}: chapter {entry!r} is not a section notebook")
         elif isinstance(entry, dict) and "part" in entry:
@@ -79,11 +83,41 @@ def publish_config(config: dict) -> dict:
     return config
 
 
+def pack_book(config: dict, chapters: list[Chapter], params: Params) -> tuple[dict, list[Chapter]]:
+    """The book of the run: the report's, or for the in-year pack (``to_quarter``) its sections
+    alone, in the same order and parts (a part left with no section is left out)."""
+    if params.to_quarter is None:
+        return config, chapters
+    inside = [ch for ch in chapters if ch.section in sections_for(params.to_quarter)]
+    kept = [
+        Chapter(in_year_section(ch.section), ch.part, i) for i, ch in enumerate(inside, start=1)
+    ]
+    files = {f"notebooks/{ch.section.notebook}" for ch in kept}
+
+    def prune(entries):
+        out = []
+        for entry in entries:
+            if isinstance(entry, str):
+                if entry in files or entry.startswith("index."):
+                    out.append(entry)
+            elif isinstance(entry, dict) and "chapters" in entry:
+                inner = prune(entry["chapters"])
+                if inner:
+                    out.append({**entry, "chapters": inner})
+            else:
+                out.append(entry)
+        return out
+
+    book = dict(config.get("book") or {})
+    book["chapters"] = prune(book.get("chapters", []))
+    return {**config, "book": book}, kept
+
+
 def report_slug(params: Params) -> str:
     """The name every published file of the year starts with, e.g.
-    ``wessex-council-childrens-complaints-report-2023-24``."""
+    ``wessex-council-childrens-complaints-report-2023-24`` (``…-2023-24-q2`` for the pack)."""
     council = re.sub(r"[^a-z0-9]+", "-", params.council.lower()).strip("-")
-    return f"{council}-childrens-complaints-report-{params.financial_year}"
+    return f"{council}-childrens-complaints-report-{params.edition_name.lower()}"
 
 
 def pdf_name(params: Params) -> str:
@@ -180,12 +214,23 @@ WIDE_TABLES = """<script>
 def introduction(params: Params) -> list[str]:
     """The opening page's paragraphs: what the report is, and for which meeting."""
     r = params.report
-    paragraphs = [
-        f"The annual report of {params.council} on the complaints it received about children's "
-        f"services in the financial year {params.fy.slash_label} (1 April {params.fy.start_year} "
-        f"to 31 March {params.fy.start_year + 1}), as the Children Act 1989 representations "
-        f"procedure requires."
-    ]
+    fy = params.fy
+    if params.to_quarter:
+        paragraphs = [
+            f"The year-to-date report of {params.council} on the complaints it received about "
+            f"children's services from {long_date(fy.start)} to {long_date(fy.end)}, the first "
+            f"{('quarter', 'two quarters', 'three quarters', 'four quarters')[fy.last_quarter - 1]}"
+            f" of the financial year {fy.label}, for the "
+            "members who oversee complaints. Each figure is for that period, and is compared "
+            "with the same months of the year before."
+        ]
+    else:
+        paragraphs = [
+            f"The annual report of {params.council} on the complaints it received about "
+            f"children's services in the financial year {fy.slash_label} (1 April "
+            f"{fy.start_year} to 31 March {fy.start_year + 1}), as the Children Act 1989 "
+            "representations procedure requires."
+        ]
     if r.committee:
         when = f" on {r.meeting_date:%A %d %B %Y}" if r.meeting_date else ""
         paragraphs.append(f"For the {r.committee}{when}. Report status: {r.status}.")

@@ -20,6 +20,7 @@ from .book import (
     STYLE,
     PublishError,
     check_pdf,
+    pack_book,
     pdf_name,
     read_book,
     spreadsheet_name,
@@ -126,8 +127,8 @@ def publish_year(
         The publisher already chosen (:func:`choose_publisher`), as the run does.
     """
     params = year if isinstance(year, Params) else load_params(year)
-    year_dir = year_dir or paths.year_output_dir(params.financial_year, out)
-    config, chapters = read_book()
+    year_dir = year_dir or paths.year_output_dir(params.edition_name, out)
+    config, chapters = pack_book(*read_book(), params)
     publisher = publisher or choose_publisher(use_quarto)
     if not (year_dir / "notebooks").is_dir():
         raise PublishError(
@@ -205,18 +206,26 @@ committee paper in Word, and every table in one spreadsheet.</p>
     return atomic_write_text(base / "index.html", page)
 
 
+def _year_name(folder: str) -> str:
+    """How the index names a run's outputs: ``2023-24``, or ``2023-24 to Q2 (year to date)``."""
+    year, _, quarter = folder.partition("-Q")
+    return f"{year} to Q{quarter} (year to date)" if quarter else folder
+
+
 def _year_item(base: Path, fy: str) -> str:
-    """A year in the index: its website, and each other format its site holds."""
+    """A year (or an in-year pack) in the index: its website, and each other format its site holds."""
     site = base / fy / "site"
+    name = _year_name(fy)
     links = []
-    for pattern, label in (
-        ("*-report-????-??.pdf", "PDF"),
-        ("*-report-????-??.docx", "Word"),
-        ("*-committee.docx", "committee paper (Word)"),
-        ("*-tables.xlsx", "tables (Excel)"),
+    files = sorted(p.name for p in site.glob("*-report-????-??*.*"))
+    for test, label in (
+        (lambda n: n.endswith(".pdf"), "PDF"),
+        (lambda n: n.endswith(".docx") and not n.endswith("-committee.docx"), "Word"),
+        (lambda n: n.endswith("-committee.docx"), "committee paper (Word)"),
+        (lambda n: n.endswith("-tables.xlsx"), "tables (Excel)"),
     ):
-        found = sorted(site.glob(pattern))
+        found = [site / n for n in files if test(n)]
         if found:
-            links.append(f'<a href="{fy}/site/{found[0].name}">{fy} {label}</a>')
+            links.append(f'<a href="{fy}/site/{found[0].name}">{name} {label}</a>')
     extra = f" ({', '.join(links)})" if links else ""
-    return f'<li><a href="{fy}/site/index.html">{fy}</a>{extra}</li>'
+    return f'<li><a href="{fy}/site/index.html">{name}</a>{extra}</li>'

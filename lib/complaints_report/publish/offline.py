@@ -145,7 +145,7 @@ def _nav(chapters: list[Chapter], current: str | None) -> str:
     for ch in chapters:
         cur = ' aria-current="page"' if ch.page == current else ""
         items.append(
-            f'<li><a href="{ch.page}"{cur}>{ch.section.number}. {html.escape(ch.section.title)}</a></li>'
+            f'<li><a href="{ch.page}"{cur}>{ch.number}. {html.escape(ch.section.title)}</a></li>'
         )
     return "\n".join(items)
 
@@ -217,7 +217,7 @@ def _index_body(
             if ch.part:
                 parts.append(f"<h3>{html.escape(ch.part)}</h3>")
         items.append(
-            f'<li value="{ch.section.number}"><a href="{ch.page}">{html.escape(ch.section.title)}</a></li>'
+            f'<li value="{ch.number}"><a href="{ch.page}">{html.escape(ch.section.title)}</a></li>'
         )
     parts.append("<ol>" + "".join(items) + "</ol>")
     return "\n".join(parts)
@@ -287,7 +287,7 @@ def pdf_html(params: Params, chapters: list[Chapter], bodies: dict[str, str]) ->
             sections.append(f'<h2 class="part">{html.escape(ch.part)}</h2>')
         current_part = ch.part
         toc.append(
-            f'<li><a href="#sec-{ch.section.number:02d}">{ch.section.number}. '
+            f'<li><a href="#sec-{ch.section.number:02d}">{ch.number}. '
             f"{html.escape(ch.section.title)}</a></li>"
         )
         soup = _soup(bodies[ch.page])

@@ -75,7 +75,7 @@ def published_tables(chapters: list[Chapter], year_dir: Path) -> list[PublishedT
             info = json.loads(described.read_text(encoding="utf-8"))
             tables.append(
                 PublishedTable(
-                    ch.section.number,
+                    ch.number,
                     info["title"],
                     info.get("note"),
                     [(c["name"], c["format"]) for c in info["columns"]],

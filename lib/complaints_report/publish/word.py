@@ -117,7 +117,7 @@ def _sections(
         executed = year_dir / "notebooks" / ch.section.notebook
         if not executed.is_file():
             raise PublishError(f"{executed.name} has not been executed; run the year first")
-        blocks.append(_numbered(section_markdown(executed), ch.section.number, shift))
+        blocks.append(_numbered(section_markdown(executed), ch.number, shift))
     return blocks
 
 

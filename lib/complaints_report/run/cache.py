@@ -80,10 +80,12 @@ def params_for(params: Params, section: Section | None) -> str:
     """The params a section depends on: everything but the other sections' commentary."""
     dump = _settings(params)
     commentary = dump.pop("commentary", {}) or {}
+    in_year = dump.pop("in_year_commentary", {}) or {}
     if section is not None:
-        dump["commentary"] = commentary.get(section.slug)
+        dump["commentary"] = params.section_commentary(section.slug)
     else:
         dump["commentary"] = commentary
+        dump["in_year_commentary"] = in_year
     return json.dumps(dump, sort_keys=True, default=str)
 
 
@@ -102,7 +104,7 @@ class Inputs:
 def year_key(params: Params, inputs: Inputs) -> str:
     """Key of everything the year's figures and prepared data depend on (not the report's words)."""
     dump = _settings(params)
-    for words in ("commentary", "report"):
+    for words in ("commentary", "in_year_commentary", "report"):
         dump.pop(words, None)
     settings = json.dumps(dump, sort_keys=True, default=str)
     return sha(settings.encode(), inputs.data.encode(), inputs.library.encode())

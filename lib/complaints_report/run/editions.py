@@ -111,6 +111,38 @@ def file_record(path: Path) -> dict[str, Any]:
     }
 
 
+def run_record(params: Params, files: dict[str, Path]) -> dict[str, Any]:
+    """What a run was made from: the data set's files (with hashes), the params, the suite version.
+
+    Written beside figures.json as ``run.json``; internal, like figures.json. It says plainly
+    when the records are synthetic (the demo data set).
+    """
+
+    def rel(p: Path) -> str:
+        try:
+            return str(Path(p).resolve().relative_to(paths.ROOT))
+        except ValueError:
+            return str(p)
+
+    return {
+        "financial_year": params.financial_year,
+        "suite_version": __version__,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_set": rel(params.data_dir),
+        "synthetic_data": params.synthetic_data,
+        "notice": (
+            "The records of this data set are synthetic, calibrated to the published figures."
+            if params.synthetic_data
+            else None
+        ),
+        "files": {
+            table: {"file": rel(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()}
+            for table, p in sorted(files.items())
+        },
+        "params": params.model_dump(mode="json"),
+    }
+
+
 def data_files(data_dir: Path) -> dict[str, Path]:
     """The data set's files the run reads: one per table of the contract, by the table's name."""
     if not data_dir.is_dir():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -17,7 +16,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from .. import __version__, paths
+from .. import paths
 from ..data.calendar import FinancialYear
 from ..data.coverage import year_coverage
 from ..data.loading import load_dataset
@@ -29,7 +28,7 @@ from ..files import atomic_write_text, write_json_atomic
 from ..params import Params, load_params
 from ..present.display import CHART_DIR, CSV_DIR
 from ..publish.build import Publisher, choose_publisher, publish_index, publish_year
-from ..sections import SECTIONS, Section, find
+from ..sections import ANNUAL_ONLY, SECTIONS, Section, sections_for, select_sections
 from . import cache, editions, kernels, staging
 
 log = logging.getLogger(__name__)
@@ -179,38 +178,6 @@ def _running_cell(notebook: str) -> int | None:
     return count
 
 
-def provenance(params, files: dict[str, Path]) -> dict:
-    """What a run was made from: the data set's files (with hashes), the params, the suite version.
-
-    Written beside figures.json as ``run.json``; internal, like figures.json. It says plainly
-    when the records are synthetic (the demo data set).
-    """
-
-    def rel(p: Path) -> str:
-        try:
-            return str(Path(p).resolve().relative_to(paths.ROOT))
-        except ValueError:
-            return str(p)
-
-    return {
-        "financial_year": params.financial_year,
-        "suite_version": __version__,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "data_set": rel(params.data_dir),
-        "synthetic_data": params.synthetic_data,
-        "notice": (
-            "The records of this data set are synthetic, calibrated to the published figures."
-            if params.synthetic_data
-            else None
-        ),
-        "files": {
-            table: {"file": rel(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()}
-            for table, p in sorted(files.items())
-        },
-        "params": params.model_dump(mode="json"),
-    }
-
-
 def gather_redactions(year_dir: Path) -> int:
     """One internal log of every redaction (``outputs/<FY>/redactions.csv``); returns the count.
 
@@ -233,15 +200,19 @@ def gather_redactions(year_dir: Path) -> int:
     return len(lines)
 
 
-def select_sections(only: list[str] | None) -> list[Section]:
-    """The sections to run, in report order (``only``: slugs, numbers or notebook names)."""
-    if not only:
-        return list(SECTIONS)
-    try:
-        wanted = {find(name).slug for name in only}
-    except KeyError as exc:
-        raise ValueError(exc.args[0]) from exc
-    return [s for s in SECTIONS if s.slug in wanted]
+def drop_annual_cells(notebook: Path) -> None:
+    """The in-year pack's copy of an executed notebook without the cells tagged annual-only,
+    and opening with the title and words its metadata gives for the pack, if any (section 14,
+    of which the pack keeps the methodology alone)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if ANNUAL_ONLY not in c.get("metadata", {}).get("tags", [])]
+    opening = (nb.get("metadata", {}).get("complaints_report") or {}).get("in_year_opening")
+    if len(cells) == len(nb["cells"]) and not opening:
+        return
+    if opening and cells and cells[0]["cell_type"] == "markdown":
+        cells[0]["source"] = opening.splitlines(keepends=True)
+    nb["cells"] = cells
+    atomic_write_text(notebook, json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
 
 
 def log_start(params: Params) -> None:
@@ -299,12 +270,16 @@ def run_year(
     publish: bool = True,
     force: bool = False,
     warm: kernels.Zygote | None = None,
+    to_quarter: str | None = None,
 ) -> RunResult:
     """Validate the data set, write figures.json, execute the section notebooks, publish.
 
     Only what changed since the last good run is redone (see ``cache.py``): a section whose
     notebook, params, data and library are unchanged keeps its executed notebook; ``force``
     redoes everything; ``only`` re-executes the named sections whatever the cache says.
+
+    ``to_quarter`` (``Q1``..``Q4``): the in-year pack instead, the year from 1 April to the end
+    of that quarter, in ``<out>/<FY>-Q<n>/`` with the pack's sections (``sections_for``).
 
     All or nothing (see ``staging.py``): the run works in ``<out>/.runs/<FY>/`` and replaces
     ``<out>/<FY>/`` only when everything succeeded. Raises ``YearBusy`` when another run of the
@@ -319,11 +294,11 @@ def run_year(
     started, began = time.perf_counter(), datetime.now(timezone.utc)
     # Zygote.__exit__ stops the warm process, whichever way the run ends.
     with warm or kernels.warm_up(KERNEL) or contextlib.nullcontext() as warm:
-        params = load_params(financial_year, overrides={"data": data})
+        params = load_params(financial_year, overrides={"data": data, "to_quarter": to_quarter})
         log_start(params)
         if not params.data_dir.is_dir():
             raise NoDataFolder(params)
-        year_dir = paths.year_output_dir(params.financial_year, out)
+        year_dir = paths.year_output_dir(params.edition_name, out)
         # The publisher is chosen once: the cache's key and the build read the same one.
         publisher = choose_publisher() if publish else None
         keys = _Keys.of(params, publisher)
@@ -366,25 +341,28 @@ class _Keys:
     year: str
     sections: dict[str, str]
     publisher: str
+    run: tuple[Section, ...] = SECTIONS
+    """The sections of the report, or of the in-year pack."""
 
     @classmethod
     def of(cls, params: Params, publisher: Publisher | None) -> _Keys:
         inputs = cache.Inputs.of(params)
         publisher_key = publisher.key if publisher else "not published"
-        sections = {s.slug: cache.section_key(s, params, inputs) for s in SECTIONS}
+        run = sections_for(params.to_quarter)
+        sections = {s.slug: cache.section_key(s, params, inputs) for s in run}
         # The methodology shows what the edition was made from: its key includes that too.
         shown = editions.provenance(params, {}, datetime.now(timezone.utc))
         sections[SHOWS_PROVENANCE] = cache.sha(
             sections[SHOWS_PROVENANCE].encode(), editions.shown_part(shown).encode()
         )
-        return cls(cache.year_key(params, inputs), sections, publisher_key)
+        return cls(cache.year_key(params, inputs), sections, publisher_key, run)
 
     @property
     def site(self) -> str:
         """The published site's key: the year's, every section's and the publisher's."""
         return cache.sha(
             self.year.encode(),
-            *(self.sections[s.slug].encode() for s in SECTIONS),
+            *(self.sections[s.slug].encode() for s in self.run),
             self.publisher.encode(),
         )
 
@@ -408,7 +386,7 @@ def _up_to_date(keys: _Keys, year_dir: Path, publish: bool) -> bool:
         or not (year_dir / "figures.json").is_file()
     ):
         return False
-    if cache.stale_sections(list(SECTIONS), keys.sections, manifest, year_dir / "notebooks"):
+    if cache.stale_sections(list(keys.run), keys.sections, manifest, year_dir / "notebooks"):
         return False
     site_ok = manifest.get("site") == keys.site and (year_dir / "site" / "index.html").is_file()
     return site_ok or not publish
@@ -441,7 +419,7 @@ def _run_staged(
         and cache.context_path(year_dir).is_file()  # its key is checked where it is loaded
         and (year_dir / "figures.json").is_file()
     )
-    chosen = select_sections(only)
+    chosen = select_sections(only, run_keys.run)
     if reuse and not (only or force):
         to_run = cache.stale_sections(chosen, keys, manifest, nb_dir)
     else:
@@ -465,7 +443,7 @@ def _run_staged(
                 write_json_atomic(before, compute_figures(prep, params.fy.previous()))
             else:
                 before.unlink(missing_ok=True)
-            write_json_atomic(year_dir / "run.json", provenance(params, ds.files))
+            write_json_atomic(year_dir / "run.json", editions.run_record(params, ds.files))
             # Which edition these figures are, and what they revise (the methodology lists it,
             # the tables mark it).
             this = editions.edition(year_dir, figures, params)
@@ -505,7 +483,7 @@ def _run_staged(
         result.site = publish_year(
             params, year_dir=year_dir, incremental=not force, publisher=publisher
         )
-        if not cache.stale_sections(list(SECTIONS), keys, manifest, nb_dir):
+        if not cache.stale_sections(list(run_keys.run), keys, manifest, nb_dir):
             manifest["site"] = run_keys.site
             cache.write_manifest(year_dir, manifest)
     record = editions.ended(record, datetime.now(timezone.utc))
@@ -563,6 +541,7 @@ def _execute_sections(params, sections, year_dir, workers, progress, result, zyg
         "financial_year": params.financial_year,
         "data_dir": str(params.data_dir),
         "output_dir": str(year_dir.resolve()),
+        "to_quarter": params.to_quarter,
     }
     workers = workers or min(len(sections), os.cpu_count() or 1)
     log.info("executing %d section notebook(s) with %d worker(s)", len(sections), workers)
@@ -591,6 +570,8 @@ def _execute_sections(params, sections, year_dir, workers, progress, result, zyg
                     failures.append(SectionFailure(s, cell, error, nb_dir / s.notebook))
                     log.error("section %02d %s: failed", s.number, slug)
                 else:
+                    if params.to_quarter:
+                        drop_annual_cells(nb_dir / s.notebook)
                     result.executed.append(nb_dir / s.notebook)
                     log.info("section %02d %s: done", s.number, slug)
                 bar.update()

@@ -68,7 +68,7 @@ def year(tmp_path):
     }
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / section.notebook).write_text(json.dumps(nb), encoding="utf-8")
-    return tmp_path, [Chapter(section, "Part one")]
+    return tmp_path, [Chapter(section, "Part one", section.number)]
 
 
 def test_published_tables_follow_the_page_and_their_descriptions(year):
