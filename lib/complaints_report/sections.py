@@ -88,8 +88,12 @@ IN_YEAR_PACK = (
 """The sections of the in-year pack (``run FY --to Qn``): what members need each quarter. Left
 out: the year's financial implications, the statutory overview, who complained, children in
 care, equality monitoring and the Complaint Handling Code, which are annual."""
-IN_YEAR_TITLES = {"effectiveness-compliments-and-methodology": "Methodology"}
-"""A section's title in the in-year pack, where it keeps only part of itself."""
+IN_YEAR_TITLES = {
+    "cover": "Cover",
+    "effectiveness-compliments-and-methodology": "About the figures",
+}
+"""A section's title in the in-year pack, where it keeps only part of itself (the pack has no
+recommendation, and of section 14 only the methodology)."""
 ANNUAL_ONLY = "annual-only"
 """The tag of a notebook cell the in-year pack leaves out of its copy (the full methodology's
 parts, say): the cell runs, and its output is dropped from the pack."""

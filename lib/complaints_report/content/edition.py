@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..data.calendar import long_date
 from ..present.cells import SUPPRESSED
-from ..present.narrative import plural
+from ..present.narrative import setting
 from ..present.tables import ReportTable, format_count, format_money, format_percent
 from ..report import ReportContext
 from .methodology import TABLE_LABELS
@@ -40,10 +40,11 @@ def edition_sentences(ctx: ReportContext) -> list[str]:
             "This page was not made by the yearly run, so the edition it belongs to and the "
             "files it was made from are not recorded."
         ]
+    # An edition's number is no figure of the report: stated as a setting is (see stated.py).
     n, previous = edition["edition"], edition["previous"]
     out = [
-        f"This is edition {n} of the report for {ctx.fy.slash_label}, whose figures were "
-        f"computed on {_date(edition.get('computed') or record['started'])}."
+        f"This is edition {setting(n)} of the report for {ctx.fy.slash_label}, whose figures "
+        f"were computed on {_date(edition.get('computed') or record['started'])}."
     ]
     if previous is None:
         out.append("It is the first edition: no figure has been revised.")
@@ -51,25 +52,29 @@ def edition_sentences(ctx: ReportContext) -> list[str]:
         revisions = edition["revisions"]
         marked = sum("/quarters/" in r["figure"] for r in revisions)
         if not revisions:
-            out.append(f"It replaces edition {previous}, and no figure has changed since.")
+            out.append(f"It replaces edition {setting(previous)}, and no figure has changed since.")
         else:
+            count = len(revisions)
             out.append(
-                f"It replaces edition {previous}: {plural(len(revisions), 'figure')} changed, "
-                "each listed under Revisions below"
-                + (", and marked [r] in the quarterly scorecards." if marked else ".")
+                f"It replaces edition {setting(previous)}: {setting(count)} "
+                f"{'figure' if count == 1 else 'figures'} changed, each listed under Revisions "
+                "below" + (", and marked [r] in the quarterly scorecards." if marked else ".")
             )
-    suite = record["suite"]
-    commit = f" (commit {suite['git_commit'][:12]})" if suite.get("git_commit") else ""
-    out.append(
-        f"Its figures were computed by version {suite['version']} of the council's reporting "
-        f"code{commit}."
-    )
     out.append(
         "The table gives every file of the case records it was made from, with its size, when "
-        f"it last changed and the first {FINGERPRINT} characters of its SHA-256 fingerprint: a "
-        "file with the same fingerprint is the same file."
+        "it last changed and the start of its fingerprint: a file with the same fingerprint is "
+        "the same file."
     )
     return out
+
+
+def _software(record: dict[str, Any]) -> str:
+    suite = record["suite"]
+    commit = f" (commit {suite['git_commit'][:12]})" if suite.get("git_commit") else ""
+    return (
+        f"The figures were computed by version {suite['version']} of the council's reporting "
+        f"code{commit}. "
+    )
 
 
 def provenance_table(ctx: ReportContext) -> ReportTable | None:
@@ -99,8 +104,10 @@ def provenance_table(ctx: ReportContext) -> ReportTable | None:
         title=f"Files this edition of the {ctx.fy.slash_label} report was made from",
         frame=frame,
         formats={c: "text" for c in frame.columns},
-        note="The full fingerprints, the fingerprints of the report's settings, the versions of "
-        "the software used and when the report was produced are kept with its outputs.",
+        note=_software(record)
+        + f"Fingerprints are SHA-256, of which the table gives the first {FINGERPRINT} "
+        "characters. The full fingerprints, those of the report's settings, the versions of the "
+        "software used and when the report was produced are kept with its outputs.",
     )
 
 
@@ -126,10 +133,10 @@ def revisions_sentences(ctx: ReportContext) -> list[str]:
         return ["This is the first edition of the report for the year, so nothing is revised."]
     count = len(edition["revisions"])
     if not count:
-        return [f"No figure differs from edition {edition['previous']}."]
+        return [f"No figure differs from edition {setting(edition['previous'])}."]
     return [
-        f"{plural(count, 'figure')} {'differs' if count == 1 else 'differ'} from edition "
-        f"{edition['previous']}; the table gives each, with the reason for the change."
+        f"{setting(count)} {'figure differs' if count == 1 else 'figures differ'} from edition "
+        f"{setting(edition['previous'])}; the table gives each, with the reason for the change."
     ]
 
 

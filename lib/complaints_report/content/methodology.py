@@ -222,7 +222,7 @@ def definitions(ctx: ReportContext) -> list[str]:
     if fy.is_period:
         year = f"{fy.label} runs from {long_date(fy.start)} to 31 March {fy.start_year + 1}"
         opening = (
-            f"Period: this year-to-date report covers {long_date(fy.start)} to "
+            f"The period covered: this year-to-date report covers {long_date(fy.start)} to "
             f"{long_date(fy.end)}, part of financial year {fy.label}; every year it compares "
             f"with is cut to the same months. Financial year {year}. The quarters are {quarters}."
         )
