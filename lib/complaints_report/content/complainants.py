@@ -315,7 +315,10 @@ def theme_chart(ctx: ReportContext, area: str) -> Chart:
     themes = _ordered_themes(_theme_years(ctx, area))
     # The shares the published table shows, so the chart hides what it hides.
     years = _shown_theme_years(ctx, area)
-    series = {label: [s[t] for t in themes] for label, s in years.items() if s is not None}
+    # Each year as the report names it (in the in-year pack, its months: see relabel).
+    series = {
+        ctx.fy.relabel(label): [s[t] for t in themes] for label, s in years.items() if s is not None
+    }
     labels = list(series)
     if themes and series:
         described = "; ".join(
@@ -327,7 +330,7 @@ def theme_chart(ctx: ReportContext, area: str) -> Chart:
         described = "No theme was recorded"
     hidden = hidden_note(ctx, *series.values())
     described += "." + hidden if hidden else ""
-    fy = ctx.fy.label
+    fy = str(ctx.fy)
     return grouped_bars(
         f"08-themes-{slug(area)}",
         themes or [NOT_RECORDED],
