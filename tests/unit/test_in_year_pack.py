@@ -58,6 +58,13 @@ def test_a_period_holds_its_own_days_only():
     assert period.contains(dates).tolist() == [False, True, True, False]
 
 
+def test_figures_json_s_period_names_the_year_or_its_part():
+    assert FinancialYear.of_period("2023-24", "2024-03-31") == FinancialYear.parse("2023-24")
+    assert FinancialYear.of_period("2023-24", "2023-09-30").last_quarter == 2
+    with pytest.raises(ValueError, match="quarter's end"):
+        FinancialYear.of_period("2023-24", "2023-09-29")
+
+
 def test_an_unknown_quarter_is_refused():
     with pytest.raises(ValueError, match="Q5"):
         FinancialYear.parse("2023-24").to("Q5")

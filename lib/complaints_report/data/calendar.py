@@ -69,6 +69,16 @@ class FinancialYear:
             raise ValueError(f"quarter {quarter!r} is not one of {', '.join(QUARTERS)}")
         return FinancialYear(self.start_year, QUARTERS.index(quarter) + 1)
 
+    @classmethod
+    def of_period(cls, label: str, end: str | date) -> FinancialYear:
+        """The year ``label``, or its part that ends on ``end`` (figures.json's ``period``)."""
+        year = cls.parse(label)
+        end = date.fromisoformat(end) if isinstance(end, str) else end
+        for quarter in QUARTERS:
+            if year.quarter_bounds(quarter)[1] == end:
+                return year.to(quarter)
+        raise ValueError(f"{label}: a period ends at a quarter's end, not on {end}")
+
     @property
     def is_period(self) -> bool:
         """Whether this is part of the year (Q1 to Q3) rather than all of it."""

@@ -81,10 +81,8 @@ def headlines(
     change from ``before``, the year before's figures (None, or a year without records: no
     change is given). With disclosure control on (``threshold`` > 0), a count from 1 to
     ``threshold`` is given as "1 to <threshold>", and no change or share that would reveal one."""
-    fy = FinancialYear.parse(figures["financial_year"])
-    quarters = len(next(iter(_areas(figures)), {}).get("quarters", {"Q4": 1})) - 1
-    if 1 <= quarters < 4:
-        fy = FinancialYear(fy.start_year, quarters)  # an in-year pack: the same months before
+    # The in-year pack's period compares with the same months of the year before.
+    fy = FinancialYear.of_period(figures["financial_year"], figures["period"]["end"])
     previous = fy.previous().slash_label
     compare = has_records(before)
     numbers = Numbers(threshold)

@@ -41,11 +41,12 @@ def files_hash(files: list[Path]) -> str:
     h = hashlib.sha256()
     for f in sorted(files):
         h.update(f.name.encode())
-        h.update(_file_sha(f).encode())
+        h.update(file_sha(f).encode())
     return h.hexdigest()
 
 
-def _file_sha(path: Path) -> str:
+def file_sha(path: Path) -> str:
+    """A file's SHA-256, read in blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -147,7 +148,7 @@ def write_manifest(year_dir: Path, manifest: dict[str, Any]) -> None:
 
 def executed_ok(notebook: Path, recorded: str | None) -> bool:
     """The executed notebook is still there and is the one the manifest recorded."""
-    return recorded is not None and notebook.is_file() and _file_sha(notebook) == recorded
+    return recorded is not None and notebook.is_file() and file_sha(notebook) == recorded
 
 
 def stale_sections(
@@ -168,7 +169,7 @@ def stale_sections(
 def record(manifest: dict[str, Any], section: Section, key: str, nb_dir: Path) -> None:
     manifest.setdefault("sections", {})[section.slug] = {
         "key": key,
-        "executed": _file_sha(nb_dir / section.notebook),
+        "executed": file_sha(nb_dir / section.notebook),
     }
 
 

@@ -12,7 +12,6 @@ edition only when the whole run succeeded (the year's outputs are swapped in all
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 from datetime import datetime, timezone
@@ -24,6 +23,7 @@ from .. import __version__, paths
 from ..data.contract import FILE_SUFFIXES, TABLES
 from ..files import write_json_atomic
 from ..params import Params
+from . import cache
 
 PROVENANCE = "provenance.json"
 REVISIONS = "revisions.json"
@@ -84,14 +84,6 @@ GROUPS = {
 }
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _shown(path: Path) -> str:
     try:
         return Path(path).resolve().relative_to(paths.ROOT).as_posix()
@@ -107,7 +99,7 @@ def file_record(path: Path) -> dict[str, Any]:
         "file": _shown(path),
         "bytes": stat.st_size,
         "modified": modified.isoformat(timespec="seconds"),
-        "sha256": _sha256(Path(path)),
+        "sha256": cache.file_sha(path),
     }
 
 
@@ -118,17 +110,11 @@ def run_record(params: Params, files: dict[str, Path]) -> dict[str, Any]:
     when the records are synthetic (the demo data set).
     """
 
-    def rel(p: Path) -> str:
-        try:
-            return str(Path(p).resolve().relative_to(paths.ROOT))
-        except ValueError:
-            return str(p)
-
     return {
         "financial_year": params.financial_year,
         "suite_version": __version__,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "data_set": rel(params.data_dir),
+        "data_set": _shown(params.data_dir),
         "synthetic_data": params.synthetic_data,
         "notice": (
             "The records of this data set are synthetic, calibrated to the published figures."
@@ -136,7 +122,7 @@ def run_record(params: Params, files: dict[str, Path]) -> dict[str, Any]:
             else None
         ),
         "files": {
-            table: {"file": rel(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()}
+            table: {"file": _shown(p), "sha256": cache.file_sha(p)}
             for table, p in sorted(files.items())
         },
         "params": params.model_dump(mode="json"),
@@ -189,10 +175,8 @@ def provenance(
     return {
         "schema": 1,
         "financial_year": params.financial_year,
-        "data_set": _shown(params.data_dir),
-        "data_files": {t: file_record(p) for t, p in data_files(params.data_dir).items()},
+        **shown(params),
         "params_files": [file_record(p) for p in params_files if p.is_file()],
-        "suite": {"version": __version__, "git_commit": git_commit()},
         "publisher": publisher,
         "packages": package_versions(),
         "started": started.isoformat(timespec="seconds"),
@@ -208,6 +192,15 @@ SHOWN = ("data_set", "data_files", "suite")
 """What the methodology shows of a provenance record: what the figures were made from (the data
 set's files, and the code's version and commit). The settings files, the publisher and the
 run's times are in provenance.json only: a commentary edit re-executes its own section alone."""
+
+
+def shown(params: Params) -> dict[str, Any]:
+    """The part of the year's provenance the methodology shows (:data:`SHOWN`)."""
+    return {
+        "data_set": _shown(params.data_dir),
+        "data_files": {t: file_record(p) for t, p in data_files(params.data_dir).items()},
+        "suite": {"version": __version__, "git_commit": git_commit()},
+    }
 
 
 def shown_part(record: dict[str, Any]) -> str:

@@ -351,10 +351,8 @@ class _Keys:
         run = sections_for(params.to_quarter)
         sections = {s.slug: cache.section_key(s, params, inputs) for s in run}
         # The methodology shows what the edition was made from: its key includes that too.
-        shown = editions.provenance(params, {}, datetime.now(timezone.utc))
-        sections[SHOWS_PROVENANCE] = cache.sha(
-            sections[SHOWS_PROVENANCE].encode(), editions.shown_part(shown).encode()
-        )
+        shown = editions.shown_part(editions.shown(params))
+        sections[SHOWS_PROVENANCE] = cache.sha(sections[SHOWS_PROVENANCE].encode(), shown.encode())
         return cls(cache.year_key(params, inputs), sections, publisher_key, run)
 
     @property
@@ -444,11 +442,6 @@ def _run_staged(
             else:
                 before.unlink(missing_ok=True)
             write_json_atomic(year_dir / "run.json", editions.run_record(params, ds.files))
-            # Which edition these figures are, and what they revise (the methodology lists it,
-            # the tables mark it).
-            this = editions.edition(year_dir, figures, params)
-            when = (began or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-            write_json_atomic(year_dir / editions.REVISIONS, {**this, "computed": when})
 
             # Every notebook of this run loads this instead of reading and preparing the data again.
             cache.save_context(
@@ -459,10 +452,11 @@ def _run_staged(
             manifest = {}
         manifest["year"] = ykey
         manifest.pop("site", None)
-        this = _this_edition(year_dir, params)
-        record = editions.provenance(
-            params, _publisher_record(publisher), began or datetime.now(timezone.utc)
-        )
+        # Which edition these figures are, and what they revise (the methodology lists it, the
+        # tables mark it): worked out afresh with the figures, else the last run's.
+        began = began or datetime.now(timezone.utc)
+        this = _this_edition(year_dir, params, began, None if reuse else figures)
+        record = editions.provenance(params, _publisher_record(publisher), began)
         write_json_atomic(year_dir / editions.PROVENANCE, record)
         try:
             if to_run:
@@ -494,15 +488,21 @@ def _run_staged(
     return result
 
 
-def _this_edition(year_dir: Path, params: Params) -> dict:
-    """The edition the year's figures are (``revisions.json``; worked out from figures.json for
-    outputs a run made before editions were kept)."""
+def _this_edition(year_dir: Path, params: Params, began: datetime, figures: dict | None) -> dict:
+    """The edition the year's figures are, kept in ``revisions.json``: worked out from
+    ``figures`` when the run computed them (or from figures.json, for outputs a run made before
+    editions were kept), else the last run's."""
     path = year_dir / editions.REVISIONS
-    if not path.is_file():
+    if figures is None and path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    if figures is None:
         figures = json.loads((year_dir / "figures.json").read_text(encoding="utf-8"))
-        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        write_json_atomic(path, {**editions.edition(year_dir, figures, params), "computed": when})
-    return json.loads(path.read_text(encoding="utf-8"))
+    this = {
+        **editions.edition(year_dir, figures, params),
+        "computed": began.isoformat(timespec="seconds"),
+    }
+    write_json_atomic(path, this)
+    return this
 
 
 @contextlib.contextmanager
