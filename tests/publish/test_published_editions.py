@@ -118,6 +118,16 @@ def test_each_run_records_its_data_files_with_their_hashes(editions_run):
     assert changed == ["complaints"]
 
 
+def test_the_methodology_lists_the_case_records_files_of_the_provenance(editions_run):
+    """One row per data file, with its size and the start of its fingerprint; not the settings,
+    whose fingerprints change with every commentary edit, which does not re-execute section 14."""
+    record = editions_run["first"]["provenance.json"]
+    page = BeautifulSoup(editions_run["first"]["page"], "html.parser")
+    table = next(t for t in page.find_all("table") if "made from" in t.caption.get_text())
+    prints = [tr.find_all(["th", "td"])[-1].get_text(strip=True) for tr in table.tbody("tr")]
+    assert prints == [f["sha256"][:16] for f in record["data_files"].values()]
+
+
 def test_the_first_edition_says_it_is_the_first_and_an_unchanged_rerun_is_the_same(editions_run):
     first = editions_run["first"]
     assert first["revisions.json"]["computed"] <= first["provenance.json"]["ended"]

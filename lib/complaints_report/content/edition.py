@@ -82,15 +82,9 @@ def provenance_table(ctx: ReportContext) -> ReportTable | None:
     record = ctx.provenance
     if record is None:
         return None
-    rows = [(TABLE_LABELS.get(table, table), f) for table, f in record["data_files"].items()] + [
-        (
-            "Settings for every year"
-            if f["file"].endswith("defaults.yml")
-            else f"Settings for {ctx.fy.slash_label}",
-            f,
-        )
-        for f in record["params_files"]
-    ]
+    # The case records' files alone: the settings' fingerprints would go stale here when a
+    # commentary edit re-executes just its own section (provenance.json has them).
+    rows = [(TABLE_LABELS.get(table, table), f) for table, f in record["data_files"].items()]
     frame = pd.DataFrame(
         {
             "File": [label for label, _ in rows],
